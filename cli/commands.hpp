@@ -1,0 +1,46 @@
+// What the verbs of the command line share: global options, loading data, output.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <string>
+
+#include "finai/core/context.hpp"
+#include "finai/data/csv.hpp"
+
+namespace finai::cli {
+
+struct GlobalOptions {
+  int threads = 0;  // 0 = all cores
+  std::uint64_t seed = 42;
+  std::string log_level = "warning";
+  bool no_progress = false;
+};
+
+void AddGlobalOptions(CLI::App& app, GlobalOptions& options);
+// The context for a verb: threads, seed, logging to stderr, a progress bar when stderr is a terminal.
+Context MakeContext(const GlobalOptions& options);
+
+// How a verb reads a data file.
+struct DataOptions {
+  std::string schema_file;
+  std::string delimiter;
+  std::vector<std::string> na_values;
+  std::string on_error = "fail";
+  std::string quarantine_file;
+  std::size_t max_field_bytes = 1 << 20;
+  std::int64_t infer_rows = 20000;
+  bool no_cache = false;
+};
+void AddDataOptions(CLI::App& command, DataOptions& options);
+CsvTable LoadData(const std::string& path, const DataOptions& options, const Context& ctx);
+// Prints what the load left out, so that no rejected row goes unnoticed.
+void PrintLoadReport(const CsvReport& report);
+
+void RegisterVersion(CLI::App& app, GlobalOptions& global);
+void RegisterRead(CLI::App& app, GlobalOptions& global);
+void RegisterProfile(CLI::App& app, GlobalOptions& global);
+void RegisterMetrics(CLI::App& app, GlobalOptions& global);
+
+}  // namespace finai::cli
