@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   finai::cli::AddGlobalOptions(app, global);
   finai::cli::RegisterVersion(app, global);
   finai::cli::RegisterRead(app, global);
+  finai::cli::RegisterProfile(app, global);
   try {
     app.parse(argc, argv);
     return 0;
