@@ -26,8 +26,7 @@ Context MakeContext(const GlobalOptions& options) {
 }
 
 void AddDataOptions(CLI::App& command, DataOptions& options) {
-  command.add_option("--schema", options.schema_file, "Schema file (JSON) overriding inferred types and roles")
-      ->check(CLI::ExistingFile);
+  command.add_option("--schema", options.schema_file, "Schema file (JSON) overriding inferred types and roles");
   command.add_option("--delimiter", options.delimiter, "Field delimiter (detected when absent)");
   command.add_option("--na", options.na_values, "Tokens that mean missing (replaces the defaults)");
   command.add_option("--on-error", options.on_error, "What to do with a bad row: fail, skip or quarantine")

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #include "commands.hpp"
 #include "finai/core/error.hpp"
@@ -18,6 +19,16 @@ int main(int argc, char** argv) {
   finai::cli::RegisterRead(app, global);
   finai::cli::RegisterProfile(app, global);
   try {
+    // CLI11 would report an unknown verb as "A subcommand is required"; name it instead.
+    std::string verbs;
+    bool known = false;
+    for (const auto* sub : app.get_subcommands({})) {
+      verbs += (verbs.empty() ? "" : ", ") + sub->get_name();
+      known |= argc > 1 && sub->get_name() == argv[1];
+    }
+    if (argc > 1 && argv[1][0] != '-' && !known) {
+      throw finai::InvalidArgument("unknown verb", {.value = argv[1], .expected = "one of " + verbs});
+    }
     app.parse(argc, argv);
     return 0;
   } catch (const CLI::CallForHelp& e) {
