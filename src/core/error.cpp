@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/utf8.hpp"
 #include "finai/core/check.hpp"
 
 namespace finai {
@@ -33,23 +34,23 @@ int ExitCodeFor(ErrorKind kind) {
 }
 
 std::string QuoteValue(std::string_view value, std::size_t max_bytes) {
-  std::string out;
-  const bool cut = value.size() > max_bytes;
+  const std::size_t full_size = value.size();
+  const bool cut = full_size > max_bytes;
   if (cut) value = value.substr(0, max_bytes);
+  std::string out;
+  // Control bytes are escaped so that the message stays on one printable line, and so are all non-ASCII
+  // bytes of a value that is not valid UTF-8, so that the message itself always is.
+  const bool valid_utf8 = !CheckText(value).has_value();
   for (unsigned char c : value) {
     if (c == '\\') {
       out += "\\\\";
-    } else if (c < 0x20 || c == 0x7f) {
+    } else if (c < 0x20 || c == 0x7f || (c >= 0x80 && !valid_utf8)) {
       out += fmt::format("\\x{:02x}", c);
-    } else if (c >= 0x80) {
-      // Bytes of multibyte UTF-8 are kept; QuoteValue never validates (callers report invalid UTF-8
-      // themselves), but stray bytes are escaped so the message itself stays printable.
-      out += static_cast<char>(c);
     } else {
       out += static_cast<char>(c);
     }
   }
-  if (cut) out += fmt::format("...({} bytes)", value.size());
+  if (cut) out += fmt::format("...({} bytes)", full_size);
   return out;
 }
 

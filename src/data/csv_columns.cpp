@@ -9,7 +9,7 @@
 
 #include "finai/core/check.hpp"
 #include "finai/data/datetime.hpp"
-#include "utf8.hpp"
+#include "core/utf8.hpp"
 
 namespace finai::csv {
 

@@ -11,7 +11,7 @@
 #include "finai/core/file.hpp"
 #include "finai/core/parallel.hpp"
 #include "finai/data/csv.hpp"
-#include "utf8.hpp"
+#include "core/utf8.hpp"
 
 namespace finai {
 
