@@ -104,6 +104,8 @@ struct CsvReader::State {
   std::ofstream quarantine;
   std::size_t sample_bytes_per_row = 0;
   std::int64_t rows_in_earlier_chunks = 0;  // rows already handed out by NextChunk
+  // Per-thread buffers, kept from block to block so that their memory is not faulted in again each time.
+  std::vector<BlockPart> parts;
 
   State(CsvOptions opts, const Context& context, std::string source_name, std::unique_ptr<CsvSource> src)
       : options(std::move(opts)), ctx(context), name(std::move(source_name)), source(std::move(src)) {
@@ -371,7 +373,7 @@ bool CsvReader::State::ParseBlock() {
   const std::size_t n = scan.records.size();
   const int threads = static_cast<int>(std::clamp<std::size_t>(n / kMinRecordsPerThread, 1,
                                                                static_cast<std::size_t>(ctx.EffectiveThreads())));
-  std::vector<BlockPart> parts(static_cast<std::size_t>(threads));
+  if (parts.size() < static_cast<std::size_t>(threads)) parts.resize(static_cast<std::size_t>(threads));
   Context block_ctx = ctx;
   block_ctx.set_threads(threads);
   ParallelForBlocks(block_ctx, 0, static_cast<std::int64_t>(n), [&](std::int64_t lo, std::int64_t hi, int t) {
@@ -380,6 +382,7 @@ bool CsvReader::State::ParseBlock() {
   std::vector<RowError> errors;
   for (auto& part : parts) {
     for (auto& e : part.errors) errors.push_back(std::move(e));
+    part.errors.clear();
   }
   if (!errors.empty()) HandleErrors(scan, errors);
   for (auto& part : parts) {
