@@ -33,6 +33,7 @@ void RunRead(const ReadArgs& args, const GlobalOptions& global) {
                                {"rows_rejected", table.report.rows_rejected},
                                {"blank_lines", table.report.blank_lines},
                                {"delimiter", std::string(1, table.report.delimiter)},
+                               {"from_cache", table.report.from_cache},
                                {"seconds", seconds}};
     nlohmann::ordered_json cols = nlohmann::json::array();
     for (const auto& c : f.columns()) {
@@ -42,9 +43,12 @@ void RunRead(const ReadArgs& args, const GlobalOptions& global) {
     if (!table.report.quarantine_path.empty()) out["quarantine_file"] = table.report.quarantine_path;
     std::printf("%s\n", out.dump(2).c_str());
   } else {
-    std::printf("%s: %lld rows x %lld columns in %.3f s (delimiter '%s')\n", args.file.c_str(),
-                static_cast<long long>(f.num_rows()), static_cast<long long>(f.num_columns()), seconds,
-                table.report.delimiter == '\t' ? "\\t" : std::string(1, table.report.delimiter).c_str());
+    const std::string how = table.report.from_cache ? std::string("from the dataset cache")
+                            : table.report.delimiter == '\t'
+                                ? std::string("delimiter '\\t'")
+                                : fmt::format("delimiter '{}'", table.report.delimiter);
+    std::printf("%s: %lld rows x %lld columns in %.3f s (%s)\n", args.file.c_str(), static_cast<long long>(f.num_rows()),
+                static_cast<long long>(f.num_columns()), seconds, how.c_str());
     std::printf("%-28s %-12s %10s\n", "column", "type", "missing");
     for (const auto& c : f.columns()) {
       std::printf("%-28s %-12s %10lld\n", c.name().c_str(), std::string(ColumnTypeName(c.type())).c_str(),

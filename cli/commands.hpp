@@ -35,6 +35,9 @@ struct DataOptions {
 };
 void AddDataOptions(CLI::App& command, DataOptions& options);
 CsvTable LoadData(const std::string& path, const DataOptions& options, const Context& ctx);
+// Reads a CSV through the dataset cache (DefaultCacheDirectory): a repeated read of an unchanged file with the
+// same options loads the parsed columns instead of parsing again.
+CsvTable ReadWithCache(const std::string& path, const CsvOptions& csv, bool no_cache, const Context& ctx);
 // Prints what the load left out, so that no rejected row goes unnoticed.
 void PrintLoadReport(const CsvReport& report);
 

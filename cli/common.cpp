@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "finai/core/error.hpp"
+#include "finai/data/dataset_cache.hpp"
 #include "progress_bar.hpp"
 
 namespace finai::cli {
@@ -57,7 +58,33 @@ CsvTable LoadData(const std::string& path, const DataOptions& options, const Con
     csv.schema = LoadSchemaOverride(options.schema_file);
     csv.schema_source = options.schema_file;
   }
-  return ReadCsv(path, csv, ctx);
+  return ReadWithCache(path, csv, options.no_cache, ctx);
+}
+
+CsvTable ReadWithCache(const std::string& path, const CsvOptions& csv, bool no_cache, const Context& ctx) {
+  // Only clean loads are cached: with skip or quarantine every run must report (and write) its rejected rows.
+  std::optional<DatasetCache> cache;
+  if (!no_cache && csv.on_error == OnError::kFail) {
+    try {
+      cache.emplace(DefaultCacheDirectory());
+    } catch (const NotFound& e) {
+      ctx.Log(LogLevel::kInfo, fmt::format("no dataset cache: {}", e.what()));
+    }
+  }
+  if (!cache) return ReadCsv(path, csv, ctx);
+  const DatasetKey key = MakeDatasetKey(path, csv.Fingerprint());
+  if (auto hit = cache->Lookup(path, key, ctx)) {
+    CsvTable table{.frame = std::move(hit->frame), .schema = std::move(hit->schema)};
+    table.report.source = path;
+    table.report.rows = table.frame.num_rows();
+    table.report.bytes = key.source_size;
+    table.report.from_cache = true;
+    ctx.Log(LogLevel::kInfo, fmt::format("{}: read from the dataset cache {}", path, cache->EntryPath(path, key.options_hash)));
+    return table;
+  }
+  CsvTable table = ReadCsv(path, csv, ctx);
+  cache->Store(path, key, table.frame, table.schema, ctx);
+  return table;
 }
 
 void PrintLoadReport(const CsvReport& report) {

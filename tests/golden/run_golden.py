@@ -16,6 +16,7 @@ A test file is a list of cases separated by blank lines. Each case is a few 'key
 The runner prints every failed expectation with the command's actual output, and exits 1 if any failed.
 """
 import argparse
+import os
 import shlex
 import subprocess
 import sys
@@ -58,8 +59,10 @@ def main():
             if len(run) != 1:
                 raise SystemExit(f"line {case[0][0]}: each case needs exactly one 'run:'")
             argv = [args.finai] + [subst(a) for a in shlex.split(run[0])]
+            # Each test file gets its own dataset cache, so runs never read entries left by other runs.
+            env = dict(os.environ, FINAI_CACHE_DIR=os.path.join(tmp, "cache"))
             proc = subprocess.run(argv, cwd=args.source_dir, capture_output=True, text=True, errors="replace",
-                                  timeout=300)
+                                  timeout=300, env=env)
             problems = []
             expected_exit = 0
             for lineno, key, value in case:

@@ -59,6 +59,7 @@ struct CsvReport {
   std::vector<RejectedRow> first_rejections;  // the first few, for the report
   std::string quarantine_path;               // where rejected rows were written, if anywhere
   std::vector<std::string> notes;            // inference remarks ("column x: 3% of values are not numbers")
+  bool from_cache = false;                    // loaded from the dataset cache, not parsed
 };
 
 struct CsvTable {
