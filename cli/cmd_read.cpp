@@ -16,46 +16,92 @@ struct ReadArgs {
   std::string file;
   DataOptions data;
   bool json = false;
+  bool stream = false;
   std::string write_schema;
 };
+
+// What `read` reports, gathered either from a whole Frame or chunk by chunk.
+struct ReadSummary {
+  std::int64_t rows = 0;
+  std::vector<std::string> names;
+  std::vector<std::string> types;
+  std::vector<std::int64_t> missing;
+  Schema schema;
+  CsvReport report;
+
+  void AddRows(const Frame& f) {
+    if (names.empty()) {
+      for (const auto& c : f.columns()) {
+        names.push_back(c.name());
+        types.emplace_back(ColumnTypeName(c.type()));
+      }
+      missing.assign(names.size(), 0);
+    }
+    for (std::size_t c = 0; c < names.size(); ++c) missing[c] += f.column(static_cast<std::int64_t>(c)).CountMissing();
+    rows += f.num_rows();
+  }
+};
+
+ReadSummary ReadWhole(const ReadArgs& args, const Context& ctx) {
+  CsvTable table = LoadData(args.file, args.data, ctx);
+  ReadSummary s;
+  s.AddRows(table.frame);
+  s.schema = std::move(table.schema);
+  s.report = std::move(table.report);
+  return s;
+}
+
+// One chunk in memory at a time: checks and summarises files larger than memory.
+ReadSummary ReadStreaming(const ReadArgs& args, const Context& ctx) {
+  CsvReader reader = CsvReader::OpenFile(args.file, MakeCsvOptions(args.data), ctx);
+  ReadSummary s;
+  while (auto chunk = reader.NextChunk()) s.AddRows(*chunk);
+  s.schema = reader.schema();
+  s.report = reader.report();
+  if (s.names.empty()) {
+    for (const auto& f : s.schema.fields()) {
+      s.names.push_back(f.name);
+      s.types.emplace_back(ColumnTypeName(f.type));
+    }
+    s.missing.assign(s.names.size(), 0);
+  }
+  return s;
+}
 
 void RunRead(const ReadArgs& args, const GlobalOptions& global) {
   const Context ctx = MakeContext(global);
   const auto start = std::chrono::steady_clock::now();
-  CsvTable table = LoadData(args.file, args.data, ctx);
+  const ReadSummary s = args.stream ? ReadStreaming(args, ctx) : ReadWhole(args, ctx);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (!args.write_schema.empty()) WriteFileAtomically(args.write_schema, SchemaToJson(table.schema) + "\n");
-  const Frame& f = table.frame;
+  if (!args.write_schema.empty()) WriteFileAtomically(args.write_schema, SchemaToJson(s.schema) + "\n");
   if (args.json) {
     nlohmann::ordered_json out{{"file", args.file},
-                               {"rows", f.num_rows()},
-                               {"columns", f.num_columns()},
-                               {"rows_rejected", table.report.rows_rejected},
-                               {"blank_lines", table.report.blank_lines},
-                               {"delimiter", std::string(1, table.report.delimiter)},
-                               {"from_cache", table.report.from_cache},
+                               {"rows", s.rows},
+                               {"columns", s.names.size()},
+                               {"rows_rejected", s.report.rows_rejected},
+                               {"blank_lines", s.report.blank_lines},
+                               {"delimiter", std::string(1, s.report.delimiter)},
+                               {"from_cache", s.report.from_cache},
                                {"seconds", seconds}};
     nlohmann::ordered_json cols = nlohmann::json::array();
-    for (const auto& c : f.columns()) {
-      cols.push_back({{"name", c.name()}, {"type", ColumnTypeName(c.type())}, {"missing", c.CountMissing()}});
+    for (std::size_t c = 0; c < s.names.size(); ++c) {
+      cols.push_back({{"name", s.names[c]}, {"type", s.types[c]}, {"missing", s.missing[c]}});
     }
     out["schema"] = std::move(cols);
-    if (!table.report.quarantine_path.empty()) out["quarantine_file"] = table.report.quarantine_path;
+    if (!s.report.quarantine_path.empty()) out["quarantine_file"] = s.report.quarantine_path;
     std::printf("%s\n", out.dump(2).c_str());
   } else {
-    const std::string how = table.report.from_cache ? std::string("from the dataset cache")
-                            : table.report.delimiter == '\t'
-                                ? std::string("delimiter '\\t'")
-                                : fmt::format("delimiter '{}'", table.report.delimiter);
-    std::printf("%s: %lld rows x %lld columns in %.3f s (%s)\n", args.file.c_str(), static_cast<long long>(f.num_rows()),
-                static_cast<long long>(f.num_columns()), seconds, how.c_str());
+    const std::string how = s.report.from_cache        ? std::string("from the dataset cache")
+                            : s.report.delimiter == '\t' ? std::string("delimiter '\\t'")
+                                                         : fmt::format("delimiter '{}'", s.report.delimiter);
+    std::printf("%s: %lld rows x %zu columns in %.3f s (%s)\n", args.file.c_str(), static_cast<long long>(s.rows),
+                s.names.size(), seconds, how.c_str());
     std::printf("%-28s %-12s %10s\n", "column", "type", "missing");
-    for (const auto& c : f.columns()) {
-      std::printf("%-28s %-12s %10lld\n", c.name().c_str(), std::string(ColumnTypeName(c.type())).c_str(),
-                  static_cast<long long>(c.CountMissing()));
+    for (std::size_t c = 0; c < s.names.size(); ++c) {
+      std::printf("%-28s %-12s %10lld\n", s.names[c].c_str(), s.types[c].c_str(), static_cast<long long>(s.missing[c]));
     }
   }
-  PrintLoadReport(table.report);
+  PrintLoadReport(s.report);
 }
 }  // namespace
 
@@ -66,6 +112,7 @@ void RegisterRead(CLI::App& app, GlobalOptions& global) {
   AddDataOptions(*cmd, args->data);
   cmd->add_flag("--json", args->json, "Print JSON");
   cmd->add_option("--write-schema", args->write_schema, "Write the inferred schema to this file (JSON)");
+  cmd->add_flag("--stream", args->stream, "Read one block at a time (files larger than memory; no cache)");
   cmd->callback([args, &global] { RunRead(*args, global); });
 }
 

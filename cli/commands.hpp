@@ -32,9 +32,11 @@ struct DataOptions {
   std::size_t max_field_bytes = 1 << 20;
   std::int64_t infer_rows = 20000;
   bool no_cache = false;
+  std::size_t block_bytes = 16 << 20;
 };
 void AddDataOptions(CLI::App& command, DataOptions& options);
 CsvTable LoadData(const std::string& path, const DataOptions& options, const Context& ctx);
+CsvOptions MakeCsvOptions(const DataOptions& options);
 // Reads a CSV through the dataset cache (DefaultCacheDirectory): a repeated read of an unchanged file with the
 // same options loads the parsed columns instead of parsing again.
 CsvTable ReadWithCache(const std::string& path, const CsvOptions& csv, bool no_cache, const Context& ctx);

@@ -37,9 +37,15 @@ void AddDataOptions(CLI::App& command, DataOptions& options) {
   command.add_option("--max-field-bytes", options.max_field_bytes, "Longest field accepted");
   command.add_option("--infer-rows", options.infer_rows, "Rows read to infer column types");
   command.add_flag("--no-cache", options.no_cache, "Always parse the CSV (ignore the dataset cache)");
+  command.add_option("--block-bytes", options.block_bytes, "Bytes of CSV parsed per block (memory of one chunk)")
+      ->group("");  // for tests and tuning; hidden from --help
 }
 
 CsvTable LoadData(const std::string& path, const DataOptions& options, const Context& ctx) {
+  return ReadWithCache(path, MakeCsvOptions(options), options.no_cache, ctx);
+}
+
+CsvOptions MakeCsvOptions(const DataOptions& options) {
   CsvOptions csv;
   if (!options.delimiter.empty()) {
     std::string d = options.delimiter == "\\t" || options.delimiter == "tab" ? "\t" : options.delimiter;
@@ -58,7 +64,8 @@ CsvTable LoadData(const std::string& path, const DataOptions& options, const Con
     csv.schema = LoadSchemaOverride(options.schema_file);
     csv.schema_source = options.schema_file;
   }
-  return ReadWithCache(path, csv, options.no_cache, ctx);
+  csv.block_bytes = options.block_bytes;
+  return csv;
 }
 
 CsvTable ReadWithCache(const std::string& path, const CsvOptions& csv, bool no_cache, const Context& ctx) {
