@@ -11,6 +11,7 @@
 
 #include "finai/core/context.hpp"
 #include "finai/data/frame.hpp"
+#include "finai/data/target.hpp"
 
 namespace finai {
 
@@ -91,14 +92,6 @@ struct DataProfile {
 DataProfile ProfileFrame(const Frame& frame, const std::string& source, const ProfileOptions& options,
                          const Context& ctx);
 
-// The 0/1 event indicator of a binary target column (categorical with two values, or numeric 0/1), and
-// the name of the event value. InvalidData naming the column when it is not binary.
-struct BinaryTarget {
-  std::vector<double> labels;  // 1 = event, 0 = non-event, NaN = missing target
-  std::string event;
-  std::string non_event;
-};
-BinaryTarget ResolveBinaryTarget(const Column& target, const std::string& event);
 
 }  // namespace finai
 

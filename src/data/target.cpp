@@ -2,8 +2,10 @@
 
 #include <cmath>
 #include <limits>
+#include <set>
+#include <unordered_map>
 
-#include "finai/analytics/profile.hpp"
+#include "finai/data/target.hpp"
 #include "finai/core/error.hpp"
 
 namespace finai {
@@ -69,6 +71,49 @@ BinaryTarget ResolveBinaryTarget(const Column& target, const std::string& event)
   out.labels.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     out.labels[i] = index[i] < 0 ? std::numeric_limits<double>::quiet_NaN() : (index[i] == event_index ? 1.0 : 0.0);
+  }
+  return out;
+}
+
+std::vector<double> EncodeBinaryTarget(const Column& target, const std::string& event, const std::string& non_event) {
+  std::vector<double> labels(static_cast<std::size_t>(target.size()), std::numeric_limits<double>::quiet_NaN());
+  for (std::int64_t i = 0; i < target.size(); ++i) {
+    if (target.IsMissing(i)) continue;
+    const std::string text = target.ValueText(i);
+    if (text == event) {
+      labels[static_cast<std::size_t>(i)] = 1;
+    } else if (text == non_event) {
+      labels[static_cast<std::size_t>(i)] = 0;
+    } else {
+      throw InvalidData(fmt::format("row {}: the target value is neither the event nor the non-event", i + 1),
+                        {.field = target.name(), .value = text,
+                         .expected = fmt::format("'{}' or '{}'", event, non_event)});
+    }
+  }
+  return labels;
+}
+
+std::vector<std::string> ClassLabels(const Column& target) {
+  std::set<std::string> values;
+  for (std::int64_t i = 0; i < target.size(); ++i) {
+    if (!target.IsMissing(i)) values.insert(target.ValueText(i));
+  }
+  return {values.begin(), values.end()};
+}
+
+std::vector<double> EncodeClasses(const Column& target, const std::vector<std::string>& classes) {
+  std::unordered_map<std::string, double> index;
+  for (std::size_t k = 0; k < classes.size(); ++k) index.emplace(classes[k], static_cast<double>(k));
+  std::vector<double> out(static_cast<std::size_t>(target.size()), std::numeric_limits<double>::quiet_NaN());
+  for (std::int64_t i = 0; i < target.size(); ++i) {
+    if (target.IsMissing(i)) continue;
+    const std::string text = target.ValueText(i);
+    auto it = index.find(text);
+    if (it == index.end()) {
+      throw InvalidData(fmt::format("row {}: a class the model does not know", i + 1),
+                        {.field = target.name(), .value = text, .expected = "one of the training classes"});
+    }
+    out[static_cast<std::size_t>(i)] = it->second;
   }
   return out;
 }
