@@ -1,0 +1,25 @@
+// Objectives: gradients and hessians of the loss with respect to the margin, the starting margin, and the
+// transform from margin to prediction.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "finai/models/gbdt/params.hpp"
+
+namespace finai::gbdt {
+
+// Starting margin per class: log-odds of the weighted event rate (binary), the weighted mean (regression),
+// zero (multiclass, as XGBoost and LightGBM).
+std::vector<double> BaseMargin(ObjectiveKind kind, int num_classes, std::span<const double> labels,
+                               std::span<const double> weights);
+
+// Gradients and hessians for class k of every row (margins are row-major, rows x num_classes).
+void ComputeGradients(ObjectiveKind kind, int num_classes, int k, std::span<const double> margins,
+                      std::span<const double> labels, std::span<const double> weights, std::vector<double>& grad,
+                      std::vector<double>& hess);
+
+// Margin to prediction in place (one row of num_classes values): sigmoid, identity or softmax.
+void TransformMargins(ObjectiveKind kind, std::span<double> row);
+
+}  // namespace finai::gbdt

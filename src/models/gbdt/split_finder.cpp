@@ -1,0 +1,173 @@
+#include "split_finder.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+
+namespace finai::gbdt {
+
+double LeafMath::Value(const NodeSums& s, const ValueBounds& bounds) const {
+  const double g = G(s);
+  const double h = H(s);
+  const double alpha = params_.lambda_l1;
+  const double t = g > alpha ? g - alpha : (g < -alpha ? g + alpha : 0.0);  // soft threshold (L1)
+  double w = -t / (h + params_.lambda_l2);
+  if (params_.max_delta_step > 0) w = std::clamp(w, -params_.max_delta_step, params_.max_delta_step);
+  return std::clamp(w, bounds.lower, bounds.upper);
+}
+
+double LeafMath::Score(const NodeSums& s, double w) const {
+  return -(2.0 * G(s) * w + (H(s) + params_.lambda_l2) * w * w + 2.0 * params_.lambda_l1 * std::fabs(w));
+}
+
+namespace {
+
+struct Evaluator {
+  const SplitSearch& search;
+  const NodeSums& total;
+  const ValueBounds& bounds;
+  int monotone;
+  double parent_score;
+
+  // Fills and returns the candidate's gain if the split is admissible, -inf otherwise.
+  bool Consider(const NodeSums& left, SplitCandidate& best, int feature, const auto& describe) const {
+    const NodeSums right = total - left;
+    const GbdtParams& p = *search.params;
+    if (left.n < p.min_data_in_leaf || right.n < p.min_data_in_leaf) return false;
+    if (search.math.H(left) < p.min_child_weight || search.math.H(right) < p.min_child_weight) return false;
+    const double wl = search.math.Value(left, bounds);
+    const double wr = search.math.Value(right, bounds);
+    if (monotone > 0 && wl > wr) return false;
+    if (monotone < 0 && wl < wr) return false;
+    const double gain = search.math.Score(left, wl) + search.math.Score(right, wr) - parent_score;
+    if (!(gain > best.gain)) return false;
+    best.gain = gain;
+    best.feature = feature;
+    best.left = left;
+    best.right = right;
+    best.left_value = wl;
+    best.right_value = wr;
+    describe(best);
+    return true;
+  }
+};
+
+void SearchNumeric(const Evaluator& ev, const HistBin* bins, const FeatureMeta& meta, int feature,
+                   SplitCandidate& best) {
+  const HistBin& missing = bins[meta.missing_bin];
+  const NodeSums miss{missing.g, missing.h, missing.n};
+  NodeSums acc;
+  for (int t = 0; t + 1 < meta.missing_bin; ++t) {
+    acc.g += bins[t].g;
+    acc.h += bins[t].h;
+    acc.n += bins[t].n;
+    if (bins[t].n == 0) continue;  // same partition as the previous threshold
+    // Missing values to the right, then to the left. When the node has none, the direction is a choice
+    // for future data: send them where most of the training rows went.
+    ev.Consider(acc, best, feature, [&](SplitCandidate& c) {
+      c.categorical = false;
+      c.threshold_bin = t;
+      c.default_left = miss.n == 0 ? acc.h >= (ev.total - acc).h : false;
+    });
+    if (miss.n > 0) {
+      const NodeSums with_missing{acc.g + miss.g, acc.h + miss.h, acc.n + miss.n};
+      ev.Consider(with_missing, best, feature, [&](SplitCandidate& c) {
+        c.categorical = false;
+        c.threshold_bin = t;
+        c.default_left = true;
+      });
+    }
+  }
+  // Every value left, missing values right: the split that separates "unknown" from "known".
+  if (meta.missing_bin >= 1) {
+    const HistBin& last = bins[meta.missing_bin - 1];
+    acc.g += last.g;
+    acc.h += last.h;
+    acc.n += last.n;
+  }
+  if (miss.n > 0 && acc.n > 0) {
+    ev.Consider(acc, best, feature, [&](SplitCandidate& c) {
+      c.categorical = false;
+      c.threshold_bin = meta.missing_bin - 1;
+      c.default_left = false;
+    });
+  }
+}
+
+void SearchCategorical(const Evaluator& ev, const HistBin* bins, const FeatureMeta& meta, int feature,
+                       double cat_smooth, int max_cat_threshold, int min_data_per_category, SplitCandidate& best) {
+  // Categories with enough rows, ordered by their mean gradient: the best binary partition of an ordered
+  // set is a prefix (Fisher 1958), so scanning prefixes from both ends finds it for squared-error-like gains.
+  std::vector<int> cats;
+  for (int b = 0; b < meta.num_bins; ++b) {
+    if (b == meta.missing_bin || b == meta.other_bin) continue;
+    if (bins[b].n >= min_data_per_category) cats.push_back(b);
+  }
+  if (cats.empty()) return;
+  const LeafMath& m = ev.search.math;
+  std::stable_sort(cats.begin(), cats.end(), [&](int a, int b) {
+    const NodeSums sa{bins[a].g, bins[a].h, bins[a].n}, sb{bins[b].g, bins[b].h, bins[b].n};
+    return m.G(sa) / (m.H(sa) + cat_smooth) < m.G(sb) / (m.H(sb) + cat_smooth);
+  });
+  const HistBin& missing = bins[meta.missing_bin];
+  const NodeSums miss{missing.g, missing.h, missing.n};
+  const int limit = std::min<int>(max_cat_threshold, static_cast<int>(cats.size()));
+  for (int direction = 0; direction < 2; ++direction) {
+    NodeSums acc;
+    for (int i = 0; i < limit; ++i) {
+      const int b = direction == 0 ? cats[static_cast<std::size_t>(i)] : cats[cats.size() - 1 - static_cast<std::size_t>(i)];
+      acc.g += bins[b].g;
+      acc.h += bins[b].h;
+      acc.n += bins[b].n;
+      const auto describe = [&](bool missing_left) {
+        return [&, missing_left, i](SplitCandidate& c) {
+          c.categorical = true;
+          c.threshold_bin = -1;
+          c.left_bins.assign(static_cast<std::size_t>(meta.num_bins), 0);
+          for (int k = 0; k <= i; ++k) {
+            const int kb = direction == 0 ? cats[static_cast<std::size_t>(k)] : cats[cats.size() - 1 - static_cast<std::size_t>(k)];
+            c.left_bins[static_cast<std::size_t>(kb)] = 1;
+          }
+          c.default_left = missing_left;
+        };
+      };
+      ev.Consider(acc, best, feature, describe(false));
+      if (miss.n > 0) ev.Consider({acc.g + miss.g, acc.h + miss.h, acc.n + miss.n}, best, feature, describe(true));
+    }
+  }
+}
+
+}  // namespace
+
+SplitCandidate FindBestSplit(const SplitSearch& search, const Histogram& hist, const NodeSums& total,
+                             const ValueBounds& bounds, const Context& ctx) {
+  const TrainingData& data = *search.data;
+  const GbdtParams& p = *search.params;
+  const double parent_score = search.math.Score(total, search.math.Value(total, bounds));
+  std::vector<SplitCandidate> per_feature(static_cast<std::size_t>(data.features));
+  // Features are scanned on one thread: a scan is a few thousand additions, less than waking a thread team
+  // costs (and a busy team spinning on a loaded machine costs far more).
+  (void)ctx;
+  for (int f = 0; f < data.features; ++f) {
+    if (!search.allowed[static_cast<std::size_t>(f)]) continue;
+    const FeatureMeta& meta = data.meta[static_cast<std::size_t>(f)];
+    const Evaluator ev{search, total, bounds, meta.monotone, parent_score};
+    SplitCandidate& best = per_feature[static_cast<std::size_t>(f)];
+    const HistBin* bins = hist.data() + meta.offset;
+    if (meta.kind == FeatureKind::kNumeric) {
+      SearchNumeric(ev, bins, meta, f, best);
+    } else {
+      SearchCategorical(ev, bins, meta, f, p.cat_smooth, p.max_cat_threshold, p.min_data_per_category, best);
+    }
+  }
+  // The best over features; on equal gains the lowest feature index wins, whatever the thread count.
+  SplitCandidate best;
+  for (auto& c : per_feature) {
+    if (c.valid() && c.gain > best.gain) best = std::move(c);
+  }
+  if (!best.valid() || !(best.gain > p.min_split_gain) || !(best.gain > 1e-12)) return SplitCandidate{};
+  return best;
+}
+
+}  // namespace finai::gbdt

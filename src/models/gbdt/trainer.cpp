@@ -1,0 +1,346 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <limits>
+#include <numeric>
+
+#include "finai/core/error.hpp"
+#include "finai/core/parallel.hpp"
+#include "finai/core/random.hpp"
+#include "finai/data/binner.hpp"
+#include "finai/data/target.hpp"
+#include "finai/models/gbdt/train.hpp"
+#include "objective.hpp"
+#include "tree_grower.hpp"
+
+namespace finai::gbdt {
+
+namespace {
+
+struct Columns {
+  std::string target;
+  std::vector<std::string> features;
+  std::string weight;
+};
+
+Columns ResolveColumns(const Frame& frame, const Schema& schema, const TrainOptions& options) {
+  Columns c;
+  c.target = !options.target.empty() ? options.target : schema.SingleWithRole(Role::kTarget).value_or("");
+  if (c.target.empty()) {
+    throw InvalidArgument("no target column", {.field = "target", .expected = "--target or a schema with a target role"});
+  }
+  frame.column(c.target);  // NotFound with the list of columns when absent
+  c.weight = !options.weight.empty() ? options.weight : schema.SingleWithRole(Role::kWeight).value_or("");
+  if (!options.features.empty()) {
+    c.features = options.features;
+    for (const auto& f : c.features) {
+      frame.column(f);
+      if (f == c.target || f == c.weight) {
+        throw InvalidArgument("a feature cannot also be the target or the weight", {.field = f});
+      }
+      if (const FieldSpec* spec = schema.Find(f); spec && spec->role == Role::kSensitive) {
+        throw InvalidArgument("a sensitive attribute cannot be a feature (audit it with finai fairness instead)",
+                              {.field = f});
+      }
+    }
+    return c;
+  }
+  for (const auto& field : schema.fields()) {
+    if (field.role != Role::kFeature || field.name == c.target || field.name == c.weight) continue;
+    if (field.type == ColumnType::kString) continue;  // free text is not a feature
+    c.features.push_back(field.name);
+  }
+  if (c.features.empty()) throw InvalidArgument("no feature columns", {.expected = "at least one numeric or categorical feature"});
+  return c;
+}
+
+std::vector<int> MonotoneDirections(const Frame& frame, const Schema& schema, const std::vector<std::string>& features,
+                                    const GbdtParams& params) {
+  std::vector<int> out(features.size(), 0);
+  for (std::size_t f = 0; f < features.size(); ++f) {
+    if (const FieldSpec* spec = schema.Find(features[f])) out[f] = static_cast<int>(spec->monotone);
+  }
+  for (const auto& [name, direction] : params.monotone_constraints) {
+    auto it = std::find(features.begin(), features.end(), name);
+    if (it == features.end()) {
+      throw InvalidArgument("monotone constraint on a column that is not a feature",
+                            {.field = "monotone_constraints." + name, .expected = "one of the model's features"});
+    }
+    out[static_cast<std::size_t>(it - features.begin())] = direction;
+  }
+  for (std::size_t f = 0; f < features.size(); ++f) {
+    if (out[f] != 0 && !frame.column(features[f]).is_numeric()) {
+      throw InvalidArgument("a monotone constraint needs a numeric feature", {.field = features[f]});
+    }
+  }
+  return out;
+}
+
+// Interaction groups as feature masks; a feature in no group may only interact with itself.
+std::vector<std::vector<char>> InteractionGroups(const std::vector<std::string>& features, const GbdtParams& params) {
+  std::vector<std::vector<char>> groups;
+  if (params.interaction_constraints.empty()) return groups;
+  std::vector<char> listed(features.size(), 0);
+  for (std::size_t g = 0; g < params.interaction_constraints.size(); ++g) {
+    std::vector<char> mask(features.size(), 0);
+    for (const auto& name : params.interaction_constraints[g]) {
+      auto it = std::find(features.begin(), features.end(), name);
+      if (it == features.end()) {
+        throw InvalidArgument("interaction constraint names a column that is not a feature",
+                              {.field = fmt::format("interaction_constraints[{}]", g), .value = name,
+                               .expected = "one of the model's features"});
+      }
+      mask[static_cast<std::size_t>(it - features.begin())] = 1;
+      listed[static_cast<std::size_t>(it - features.begin())] = 1;
+    }
+    groups.push_back(std::move(mask));
+  }
+  for (std::size_t f = 0; f < features.size(); ++f) {
+    if (listed[f]) continue;
+    std::vector<char> alone(features.size(), 0);
+    alone[f] = 1;
+    groups.push_back(std::move(alone));
+  }
+  return groups;
+}
+
+std::string UtcNow() {
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// The grown tree in the model's terms: raw thresholds (x <= threshold) and category ids.
+Tree ToModelTree(const GrownTree& grown, const Binner& binner, double learning_rate) {
+  Tree tree;
+  tree.nodes.resize(grown.nodes.size());
+  for (std::size_t i = 0; i < grown.nodes.size(); ++i) {
+    const BinNode& b = grown.nodes[i];
+    TreeNode& n = tree.nodes[i];
+    n.value = b.value * learning_rate;
+    n.cover = b.cover;
+    if (b.is_leaf()) continue;
+    n.left = b.left;
+    n.right = b.right;
+    n.feature = b.feature;
+    n.default_left = b.default_left;
+    n.gain = b.gain;
+    const FeatureBins& fb = binner.feature(b.feature);
+    if (b.categorical) {
+      // Bins 0..C-1 are the kept categories in the model's category order; "other" never goes left.
+      std::vector<std::uint32_t> set((static_cast<std::size_t>(fb.num_value_bins()) + 31) / 32, 0);
+      for (int k = 0; k < fb.num_value_bins(); ++k) {
+        if (b.left_bins[static_cast<std::size_t>(k)]) set[static_cast<std::size_t>(k) / 32] |= 1U << (k % 32);
+      }
+      n.category_set = static_cast<std::int32_t>(tree.category_sets.size());
+      tree.category_sets.push_back(std::move(set));
+    } else {
+      const double upper = fb.BinUpperBound(b.threshold_bin);
+      n.threshold = std::isfinite(upper) ? upper : std::numeric_limits<double>::max();
+    }
+  }
+  return tree;
+}
+
+}  // namespace
+
+TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& options, const GbdtParams& params,
+                  const Context& ctx, const Frame* valid) {
+  params.Validate();
+  const Columns cols = ResolveColumns(train, schema, options);
+  const std::int64_t n = train.num_rows();
+  if (n < 2) throw InvalidData("too few rows to train on", {.value = std::to_string(n), .expected = "at least 2"});
+
+  // Labels, classes and weights.
+  GbdtModel model;
+  model.objective = params.objective;
+  model.target = cols.target;
+  model.params = params;
+  std::vector<double> labels, valid_labels;
+  const Column& target = train.column(cols.target);
+  switch (params.objective) {
+    case ObjectiveKind::kBinaryLogLoss: {
+      BinaryTarget bt = ResolveBinaryTarget(target, options.event);
+      labels = std::move(bt.labels);
+      model.class_labels = {bt.non_event, bt.event};
+      if (valid) valid_labels = EncodeBinaryTarget(valid->column(cols.target), bt.event, bt.non_event);
+      break;
+    }
+    case ObjectiveKind::kSquaredError:
+      if (!target.is_numeric()) {
+        throw InvalidData("regression needs a numeric target", {.field = cols.target, .expected = "float64 or float32"});
+      }
+      labels = target.ToFloat64();
+      if (valid) valid_labels = valid->column(cols.target).ToFloat64();
+      break;
+    case ObjectiveKind::kMulticlassSoftmax:
+      model.class_labels = ClassLabels(target);
+      if (params.num_classes > 0 && params.num_classes != static_cast<int>(model.class_labels.size())) {
+        throw InvalidData(fmt::format("num_classes is {} but the target has {} classes", params.num_classes,
+                                      model.class_labels.size()), {.field = cols.target});
+      }
+      if (model.class_labels.size() < 2) throw InvalidData("the target has fewer than two classes", {.field = cols.target});
+      labels = EncodeClasses(target, model.class_labels);
+      if (valid) valid_labels = EncodeClasses(valid->column(cols.target), model.class_labels);
+      break;
+  }
+  model.num_classes = params.objective == ObjectiveKind::kMulticlassSoftmax ? static_cast<int>(model.class_labels.size()) : 1;
+  const int K = model.num_classes;
+  for (std::int64_t i = 0; i < n; ++i) {
+    if (std::isnan(labels[static_cast<std::size_t>(i)])) {
+      throw InvalidData(fmt::format("row {}: the target is missing", i + 1), {.field = cols.target,
+                        .expected = "a target in every training row (drop or impute those rows first)"});
+    }
+  }
+  std::vector<double> weights(static_cast<std::size_t>(n), 1.0);
+  if (!cols.weight.empty()) {
+    const std::vector<double> w = train.column(cols.weight).ToFloat64();
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      if (!(w[i] >= 0) || !std::isfinite(w[i])) {
+        throw InvalidData(fmt::format("row {}: invalid weight", i + 1), {.field = cols.weight,
+                          .value = fmt::format("{}", w[i]), .expected = "a finite weight >= 0"});
+      }
+      weights[i] = w[i];
+    }
+  }
+  if (params.objective == ObjectiveKind::kBinaryLogLoss && params.scale_pos_weight != 1.0) {
+    for (std::size_t i = 0; i < weights.size(); ++i) weights[i] *= labels[i] > 0.5 ? params.scale_pos_weight : 1.0;
+  }
+  for (const auto& [label, w] : params.class_weights) {
+    auto it = std::find(model.class_labels.begin(), model.class_labels.end(), label);
+    if (it == model.class_labels.end()) {
+      throw InvalidArgument("class weight for a class the target does not have",
+                            {.field = "class_weights." + label, .expected = "a class of the target"});
+    }
+    // Binary labels are 0/1 in class_labels order {non-event, event}; multiclass labels are class indices.
+    const auto k = static_cast<double>(it - model.class_labels.begin());
+    for (std::size_t i = 0; i < weights.size(); ++i) weights[i] *= labels[i] == k ? w : 1.0;
+  }
+
+  // Bins and the training matrix.
+  const std::vector<int> monotone = MonotoneDirections(train, schema, cols.features, params);
+  const std::vector<std::vector<char>> groups = InteractionGroups(cols.features, params);
+  BinnerOptions bin_options;
+  bin_options.max_bins = params.max_bins;
+  bin_options.max_categories = params.max_bins - 2;
+  const Binner binner = Binner::Fit(train, cols.features, weights, bin_options, ctx);
+  const TrainingData data = MakeTrainingData(binner, binner.Transform(train, ctx), monotone);
+  TrainingData valid_data;
+  if (valid) valid_data = MakeTrainingData(binner, binner.Transform(*valid, ctx), monotone);
+  for (std::size_t f = 0; f < cols.features.size(); ++f) {
+    const FeatureBins& fb = binner.feature(static_cast<int>(f));
+    FeatureInfo info{.name = cols.features[f], .categorical = fb.kind() == BinKind::kCategorical,
+                     .categories = fb.categories(), .monotone = monotone[f]};
+    if (const FieldSpec* spec = schema.Find(cols.features[f])) info.description = spec->description;
+    model.features.push_back(std::move(info));
+  }
+
+  // Boosting.
+  model.base_margin = BaseMargin(params.objective, K, labels, weights);
+  std::vector<double> margins(static_cast<std::size_t>(n * K));
+  for (std::int64_t i = 0; i < n; ++i) {
+    for (int k = 0; k < K; ++k) margins[static_cast<std::size_t>(i * K + k)] = model.base_margin[static_cast<std::size_t>(k)];
+  }
+  std::vector<double> valid_margins;
+  std::vector<double> valid_weights;
+  if (valid) {
+    valid_margins.resize(static_cast<std::size_t>(valid->num_rows() * K));
+    for (std::int64_t i = 0; i < valid->num_rows(); ++i) {
+      for (int k = 0; k < K; ++k) valid_margins[static_cast<std::size_t>(i * K + k)] = model.base_margin[static_cast<std::size_t>(k)];
+    }
+    valid_weights.assign(static_cast<std::size_t>(valid->num_rows()), 1.0);
+  }
+  TrainResult result;
+  result.metric = !params.eval_metric.empty() ? params.eval_metric
+                  : params.objective == ObjectiveKind::kBinaryLogLoss ? "auc"
+                  : params.objective == ObjectiveKind::kSquaredError ? "rmse" : "mlogloss";
+  MetricHigherIsBetter(result.metric);  // rejects an unknown metric before any work
+  const bool higher_better = MetricHigherIsBetter(result.metric);
+  double best_metric = higher_better ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+  result.best_iteration = params.num_rounds;
+  if (ctx.progress()) ctx.progress()->Begin("training", params.num_rounds);
+
+  std::vector<double> grad, hess;
+  std::vector<GradPair> quantized;
+  const auto F = static_cast<std::size_t>(data.features);
+  for (int iter = 0; iter < params.num_rounds; ++iter) {
+    ctx.ThrowIfCancelled();
+    // Row and column samples: one random stream each per iteration, drawn sequentially (deterministic).
+    std::vector<std::int32_t> rows;
+    rows.reserve(static_cast<std::size_t>(n));
+    Rng row_rng(params.seed, 2 * static_cast<std::uint64_t>(iter));
+    for (std::int64_t r = 0; r < n; ++r) {
+      if (params.subsample >= 1.0 || row_rng.Uniform() < params.subsample) rows.push_back(static_cast<std::int32_t>(r));
+    }
+    std::vector<char> tree_features(F, 1);
+    if (params.colsample_bytree < 1.0) {
+      Rng col_rng(params.seed, 2 * static_cast<std::uint64_t>(iter) + 1);
+      std::vector<std::size_t> order(F);
+      std::iota(order.begin(), order.end(), 0);
+      const auto keep = std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(params.colsample_bytree * static_cast<double>(F))));
+      for (std::size_t i = 0; i < keep; ++i) std::swap(order[i], order[i + col_rng.Below(F - i)]);
+      std::fill(tree_features.begin(), tree_features.end(), 0);
+      for (std::size_t i = 0; i < keep; ++i) tree_features[order[i]] = 1;
+    }
+    for (int k = 0; k < K; ++k) {
+      ComputeGradients(params.objective, K, k, margins, labels, weights, grad, hess);
+      const GradScale scale = QuantizeGradients(grad, hess, quantized);
+      const GrowerConfig config{&data, &params, scale, tree_features, &groups};
+      const GrownTree grown = GrowTree(config, rows, quantized, ctx);
+      Tree tree = ToModelTree(grown, binner, params.learning_rate);
+      // Add the tree to the margins of every training and validation row.
+      ParallelFor(ctx, 0, (n + 4095) / 4096, [&](std::int64_t b) {
+        for (std::int64_t r = b * 4096; r < std::min(n, (b + 1) * 4096); ++r) {
+          const int leaf = grown.LeafOf(data.row(r), data.meta);
+          margins[static_cast<std::size_t>(r * K + k)] += tree.nodes[static_cast<std::size_t>(leaf)].value;
+        }
+      });
+      if (valid) {
+        for (std::int64_t r = 0; r < valid_data.rows; ++r) {
+          const int leaf = grown.LeafOf(valid_data.row(r), valid_data.meta);
+          valid_margins[static_cast<std::size_t>(r * K + k)] += tree.nodes[static_cast<std::size_t>(leaf)].value;
+        }
+      }
+      model.trees.push_back(std::move(tree));
+      model.tree_class.push_back(k);
+    }
+    EvalRecord rec{iter + 1, std::numeric_limits<double>::quiet_NaN()};
+    if (valid) {
+      rec.valid = EvaluateMetric(result.metric, params.objective, K, valid_labels, valid_margins, valid_weights);
+      const bool better = higher_better ? rec.valid > best_metric : rec.valid < best_metric;
+      if (better) {
+        best_metric = rec.valid;
+        result.best_iteration = iter + 1;
+      }
+    }
+    result.history.push_back(rec);
+    if (ctx.progress()) {
+      ctx.progress()->Update(iter + 1, valid ? fmt::format("valid {} {:.5f}", result.metric, rec.valid) : "");
+    }
+    if (valid && params.early_stopping_rounds > 0 && iter + 1 - result.best_iteration >= params.early_stopping_rounds) {
+      break;
+    }
+  }
+  if (ctx.progress()) ctx.progress()->End();
+  // Early stopping keeps the best rounds only; otherwise every round is kept.
+  if (!valid || params.early_stopping_rounds == 0) result.best_iteration = static_cast<int>(result.history.size());
+  const auto keep = static_cast<std::size_t>(result.best_iteration * K);
+  model.trees.resize(std::min(model.trees.size(), keep));
+  model.tree_class.resize(model.trees.size());
+  model.provenance.producer = std::string("finai ") + FINAI_VERSION;
+  model.provenance.created_at = UtcNow();
+  model.provenance.training_data = options.training_data_name;
+  model.provenance.training_rows = n;
+  if (valid) model.provenance.metrics["valid_" + result.metric] = best_metric;
+  model.Validate();
+  result.model = std::move(model);
+  return result;
+}
+
+}  // namespace finai::gbdt

@@ -1,0 +1,37 @@
+#include "training_data.hpp"
+
+#include "finai/core/check.hpp"
+
+namespace finai::gbdt {
+
+TrainingData MakeTrainingData(const Binner& binner, const BinnedMatrix& matrix, const std::vector<int>& monotone) {
+  FINAI_CHECK(matrix.is_uint8(), "the tree engine bins to at most 256 bins per feature");
+  TrainingData d;
+  d.rows = matrix.num_rows();
+  d.features = matrix.num_features();
+  d.meta.resize(static_cast<std::size_t>(d.features));
+  int offset = 0;
+  for (int f = 0; f < d.features; ++f) {
+    const FeatureBins& fb = binner.feature(f);
+    FeatureMeta& m = d.meta[static_cast<std::size_t>(f)];
+    m.kind = fb.kind() == BinKind::kCategorical ? FeatureKind::kCategorical : FeatureKind::kNumeric;
+    m.num_bins = fb.NumBins();
+    m.missing_bin = fb.MissingBin();
+    m.other_bin = fb.kind() == BinKind::kCategorical ? fb.OtherBin() : -1;
+    m.offset = offset;
+    m.monotone = monotone[static_cast<std::size_t>(f)];
+    offset += m.num_bins;
+  }
+  d.total_bins = offset;
+  d.bins.resize(static_cast<std::size_t>(d.rows) * static_cast<std::size_t>(d.features));
+  for (int f = 0; f < d.features; ++f) {
+    const auto col = matrix.Column8(f);
+    for (std::int64_t r = 0; r < d.rows; ++r) {
+      d.bins[static_cast<std::size_t>(r) * static_cast<std::size_t>(d.features) + static_cast<std::size_t>(f)] =
+          col[static_cast<std::size_t>(r)];
+    }
+  }
+  return d;
+}
+
+}  // namespace finai::gbdt

@@ -1,0 +1,36 @@
+// The training matrix as the tree grower reads it: bin codes, row-major (a row's codes are adjacent, so
+// building a histogram reads each row once), with each feature's place in the histogram.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "finai/data/binner.hpp"
+
+namespace finai::gbdt {
+
+enum class FeatureKind : std::uint8_t { kNumeric, kCategorical };
+
+struct FeatureMeta {
+  FeatureKind kind = FeatureKind::kNumeric;
+  int num_bins = 0;     // bins of the feature, missing bin included
+  int missing_bin = 0;  // always num_bins - 1
+  int other_bin = -1;   // categorical: the "other" bin (rare and unseen categories); -1 for numeric
+  int offset = 0;       // first histogram slot of the feature
+  int monotone = 0;     // +1, -1 or 0
+};
+
+struct TrainingData {
+  std::int64_t rows = 0;
+  int features = 0;
+  std::vector<std::uint8_t> bins;  // rows x features, row-major
+  std::vector<FeatureMeta> meta;
+  int total_bins = 0;              // histogram slots over all features
+
+  const std::uint8_t* row(std::int64_t r) const { return bins.data() + r * features; }
+};
+
+// Row-major codes of a binned matrix (one byte per code: max_bins <= 256).
+TrainingData MakeTrainingData(const Binner& binner, const BinnedMatrix& matrix, const std::vector<int>& monotone);
+
+}  // namespace finai::gbdt
