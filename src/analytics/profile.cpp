@@ -12,15 +12,15 @@ namespace finai {
 
 void ProfileOptions::Validate() const {
   if (target_bins < 2 || target_bins > 100) {
-    throw InvalidArgument("invalid number of target bins", {.field = "target_bins", .value = std::to_string(target_bins),
+    throw InvalidArgument("invalid number of target bins", {.field = "target_bins", .field_kind = "option", .value = std::to_string(target_bins),
                                                             .expected = "2 to 100"});
   }
   if (top_categories < 0) {
     throw InvalidArgument("invalid number of top categories",
-                          {.field = "top_categories", .value = std::to_string(top_categories), .expected = ">= 0"});
+                          {.field = "top_categories", .field_kind = "option", .value = std::to_string(top_categories), .expected = ">= 0"});
   }
   if (!(leakage_auc > 0.5 && leakage_auc <= 1)) {
-    throw InvalidArgument("invalid leakage threshold", {.field = "leakage_auc", .value = fmt::format("{}", leakage_auc),
+    throw InvalidArgument("invalid leakage threshold", {.field = "leakage_auc", .field_kind = "option", .value = fmt::format("{}", leakage_auc),
                                                         .expected = "in (0.5, 1]"});
   }
 }

@@ -26,7 +26,7 @@ LogLevel ParseLogLevel(std::string_view name) {
   if (name == "error") return LogLevel::kError;
   if (name == "silent") return LogLevel::kSilent;
   throw InvalidArgument("unknown log level",
-                        {.field = "log-level", .value = std::string(name),
+                        {.field = "log-level", .field_kind = "option", .value = std::string(name),
                          .expected = "one of debug, info, warning, error, silent"});
 }
 
@@ -35,7 +35,7 @@ Context::Context() : log_sink_(DefaultLogSink) {}
 Context& Context::set_threads(int threads) {
   if (threads < 0) {
     throw InvalidArgument("thread count must not be negative",
-                          {.field = "threads", .value = std::to_string(threads), .expected = "0 (all cores) or more"});
+                          {.field = "threads", .field_kind = "option", .value = std::to_string(threads), .expected = "0 (all cores) or more"});
   }
   threads_ = threads;
   return *this;

@@ -62,7 +62,7 @@ std::string FormatErrorMessage(const std::string& detail, const ErrorLocation& l
     if (loc.column > 0) out += fmt::format(":{}", loc.column);
     out += ": ";
   }
-  if (!loc.field.empty()) out += fmt::format("column '{}': ", loc.field);
+  if (!loc.field.empty()) out += fmt::format("{} '{}': ", loc.field_kind.empty() ? "column" : loc.field_kind, loc.field);
   if (loc.value) out += fmt::format("value '{}': ", QuoteValue(*loc.value));
   out += detail;
   if (!loc.expected.empty()) out += fmt::format("; expected {}", loc.expected);

@@ -17,22 +17,22 @@ void BinnerOptions::Validate() const {
   if (max_bins < 3 || max_bins > 65536) {
     throw InvalidArgument(
         "binner option out of range",
-        {.field = "max_bins", .value = std::to_string(max_bins), .expected = "an integer in [3, 65536]"});
+        {.field = "max_bins", .field_kind = "argument", .value = std::to_string(max_bins), .expected = "an integer in [3, 65536]"});
   }
   if (!(min_bin_weight_fraction >= 0 && min_bin_weight_fraction <= 0.5)) {
-    throw InvalidArgument("binner option out of range", {.field = "min_bin_weight_fraction",
+    throw InvalidArgument("binner option out of range", {.field = "min_bin_weight_fraction", .field_kind = "argument",
                                                          .value = fmt::format("{}", min_bin_weight_fraction),
                                                          .expected = "a number in [0, 0.5]"});
   }
   if (max_categories < 1 || max_categories > 65534) {
     throw InvalidArgument(
         "binner option out of range",
-        {.field = "max_categories", .value = std::to_string(max_categories), .expected = "an integer in [1, 65534]"});
+        {.field = "max_categories", .field_kind = "argument", .value = std::to_string(max_categories), .expected = "an integer in [1, 65534]"});
   }
   if (sketch_size != 0 && (sketch_size < max_bins || sketch_size > (1 << 24))) {
     throw InvalidArgument(
         "binner option out of range",
-        {.field = "sketch_size",
+        {.field = "sketch_size", .field_kind = "argument",
          .value = std::to_string(sketch_size),
          .expected = fmt::format("0 (automatic) or an integer in [max_bins = {}, 16777216]", max_bins)});
   }
@@ -177,7 +177,7 @@ Binner Binner::Fit(const Frame& frame, const std::vector<std::string>& feature_c
   options.Validate();
   if (!weights.empty() && static_cast<std::int64_t>(weights.size()) != frame.num_rows()) {
     throw InvalidArgument("weights and frame differ in length",
-                          {.field = "weights",
+                          {.field = "weights", .field_kind = "argument",
                            .value = std::to_string(weights.size()),
                            .expected = fmt::format("{} weights (one per row) or none", frame.num_rows())});
   }
@@ -185,7 +185,7 @@ Binner Binner::Fit(const Frame& frame, const std::vector<std::string>& feature_c
     if (!std::isfinite(weights[row]) || weights[row] < 0) {
       throw InvalidArgument(
           fmt::format("invalid weight at row {}", row),
-          {.field = "weights", .value = fmt::format("{}", weights[row]), .expected = "finite weights >= 0"});
+          {.field = "weights", .field_kind = "argument", .value = fmt::format("{}", weights[row]), .expected = "finite weights >= 0"});
     }
   }
   std::vector<const Column*> columns;
@@ -193,7 +193,7 @@ Binner Binner::Fit(const Frame& frame, const std::vector<std::string>& feature_c
   for (const std::string& name : feature_columns) {
     if (!seen.insert(name).second) {
       throw InvalidArgument("a feature column is listed twice",
-                            {.field = "feature_columns", .value = name, .expected = "distinct column names"});
+                            {.field = "feature_columns", .field_kind = "argument", .value = name, .expected = "distinct column names"});
     }
     const Column& column = frame.column(name);  // NotFound names the available columns
     RequireBinnable(column);

@@ -186,7 +186,7 @@ Binner Binner::FromJson(const json& j) {
   if (version > kBinnerVersion) {
     throw Unsupported(
         "binner format version is newer than this build reads",
-        {.field = "version", .value = std::to_string(version), .expected = fmt::format("at most {}", kBinnerVersion)});
+        {.field = "version", .field_kind = "key", .value = std::to_string(version), .expected = fmt::format("at most {}", kBinnerVersion)});
   }
   if (version < 1) ThrowBadKey("invalid format version", "version", &j.at("version"), "1");
   const json& features_json = RequireArray(j, "", "features");

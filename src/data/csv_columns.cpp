@@ -209,7 +209,7 @@ bool ColumnConverter::Stage(const Field& field, std::string_view text, StagedVal
       }
       const auto t = ParseDateTime(text);
       if (!t) {
-        error = {"not a date", "a date YYYY-MM-DD or date-time YYYY-MM-DD HH:MM[:SS]"};
+        error = {DescribeBadDate(text), "a date YYYY-MM-DD or date-time YYYY-MM-DD HH:MM[:SS]"};
         return false;
       }
       out.time = *t;

@@ -12,7 +12,7 @@ OnError ParseOnError(std::string_view name) {
   if (name == "skip") return OnError::kSkip;
   if (name == "quarantine") return OnError::kQuarantine;
   throw InvalidArgument("unknown error mode",
-                        {.field = "on-error", .value = std::string(name), .expected = "fail, skip or quarantine"});
+                        {.field = "on-error", .field_kind = "option", .value = std::string(name), .expected = "fail, skip or quarantine"});
 }
 
 std::vector<std::string> DefaultNaValues() {
@@ -21,23 +21,23 @@ std::vector<std::string> DefaultNaValues() {
 
 void CsvOptions::Validate() const {
   if (delimiter && (*delimiter == '"' || *delimiter == '\n' || *delimiter == '\r' || *delimiter == '\0')) {
-    throw InvalidArgument("invalid delimiter", {.field = "delimiter", .value = std::string(1, *delimiter),
+    throw InvalidArgument("invalid delimiter", {.field = "delimiter", .field_kind = "option", .value = std::string(1, *delimiter),
                                                 .expected = "one character other than a quote, a NUL or a line break"});
   }
   if (infer_rows < 1) {
-    throw InvalidArgument("too few rows to infer types", {.field = "infer_rows", .value = std::to_string(infer_rows),
+    throw InvalidArgument("too few rows to infer types", {.field = "infer_rows", .field_kind = "option", .value = std::to_string(infer_rows),
                                                           .expected = "at least 1"});
   }
   if (max_categories < 1) {
-    throw InvalidArgument("invalid category limit", {.field = "max_categories",
+    throw InvalidArgument("invalid category limit", {.field = "max_categories", .field_kind = "option",
                                                      .value = std::to_string(max_categories), .expected = "at least 1"});
   }
   if (max_field_bytes < 16) {
-    throw InvalidArgument("field limit too small", {.field = "max_field_bytes",
+    throw InvalidArgument("field limit too small", {.field = "max_field_bytes", .field_kind = "option",
                                                     .value = std::to_string(max_field_bytes), .expected = "at least 16"});
   }
   if (block_bytes < 1024) {
-    throw InvalidArgument("block too small", {.field = "block_bytes", .value = std::to_string(block_bytes),
+    throw InvalidArgument("block too small", {.field = "block_bytes", .field_kind = "option", .value = std::to_string(block_bytes),
                                               .expected = "at least 1024"});
   }
 }

@@ -104,6 +104,8 @@ struct CsvReader::State {
   std::ofstream quarantine;
   std::size_t sample_bytes_per_row = 0;
   std::int64_t rows_in_earlier_chunks = 0;  // rows already handed out by NextChunk
+  std::vector<char> type_inferred;           // per column: the type came from the sample, not a schema file
+  std::size_t sample_rows = 0;
   // Per-thread buffers, kept from block to block so that their memory is not faulted in again each time.
   std::vector<BlockPart> parts;
 
@@ -113,14 +115,33 @@ struct CsvReader::State {
     report.source = name;
   }
 
-  void Fill() {
+  void Fill() { FillBytes(options.block_bytes); }
+
+  void FillBytes(std::size_t bytes) {
     if (at_end) return;
-    const std::size_t got = source->ReadAppend(buffer, options.block_bytes);
-    if (got < options.block_bytes) at_end = true;
+    const std::size_t got = source->ReadAppend(buffer, bytes);
+    if (got < bytes) at_end = true;
+  }
+
+  // Reads at least the header and infer_rows rows (or the whole input, or 64 MiB), so that the inferred
+  // types never depend on the block size.
+  void FillSample() {
+    constexpr std::size_t kMaxSampleBytes = 64 << 20;
+    const std::size_t step = std::max<std::size_t>(options.block_bytes, 1 << 20);
+    std::int64_t lines = 0;
+    std::size_t counted = 0;
+    while (!at_end && lines < options.infer_rows + 2 && buffer.size() < kMaxSampleBytes) {
+      FillBytes(step);
+      lines += std::count(buffer.begin() + static_cast<std::ptrdiff_t>(counted), buffer.end(), '\n');
+      counted = buffer.size();
+    }
   }
 
   std::size_t MaxRecordBytes() const {
-    return (options.max_field_bytes + 3) * std::max<std::size_t>(names.size(), 1) + 2;
+    // Before the header is known, every delimiter in the buffer may start another field.
+    const std::size_t fields =
+        names.empty() ? static_cast<std::size_t>(std::count(buffer.begin(), buffer.end(), delimiter)) + 1 : names.size();
+    return (options.max_field_bytes + 3) * fields + 2;
   }
 
   [[noreturn]] void Fail(std::size_t offset, std::string detail, std::string expected, std::string field = {},
@@ -131,24 +152,52 @@ struct CsvReader::State {
                                           .value = std::move(value), .expected = std::move(expected)});
   }
 
+  // "a number (float64)" -> "a number (float64, as inferred from the first 20000 rows; a schema file can set
+  // another type)": the user never chose the type and should learn how to.
+  std::string InferredTypeHint(const std::string& expected) const {
+    const std::string hint = fmt::format("as inferred from the first {} rows; a schema file can set another type", sample_rows);
+    if (!expected.empty() && expected.back() == ')') return expected.substr(0, expected.size() - 1) + ", " + hint + ")";
+    return expected + " (" + hint + ")";
+  }
+
   std::string FieldTooLongExpected() const {
     return fmt::format("at most {} bytes per field (raise --max-field-bytes if this is intended; a missing closing "
                        "quote also causes this)",
                        options.max_field_bytes);
   }
 
-  // Scans the buffer for complete records, reading more when not even one record is complete yet.
-  csv::ScanResult ScanWithMore() {
+  // The complete records of about one block at the front of the buffer (at least one record: the view
+  // grows, and more is read, until one is complete), so that a chunk never holds much more than a block.
+  csv::ScanResult ScanBlock() {
+    std::size_t limit = options.block_bytes;
     while (true) {
-      csv::ScanResult scan = csv::ScanRecords(buffer, delimiter, at_end);
-      if (scan.unclosed_quote) {
-        Fail(scan.unclosed_quote_offset, "unclosed quote: the quoted field starting here never ends",
-             "a closing quote");
+      const bool whole = limit >= buffer.size();
+      const std::string_view view = whole ? std::string_view(buffer) : std::string_view(buffer).substr(0, limit);
+      csv::ScanResult scan = csv::ScanRecords(view, delimiter, at_end && whole);
+      if (scan.unclosed_quote) FailUnclosedQuote(scan);
+      if (!scan.records.empty() || scan.consumed > 0 || (at_end && whole)) return scan;
+      if (!whole) {
+        limit *= 2;
+        continue;
       }
-      if (!scan.records.empty() || scan.consumed > 0 || at_end) return scan;
       if (buffer.size() > MaxRecordBytes()) FailOverlongRecord(scan.has_quotes);
       Fill();
     }
+  }
+
+  // A quoted field still open at the end of the input. Beyond the field limit it is reported as too long,
+  // as it would be had the file been read in smaller blocks (the message is the same at any block size).
+  [[noreturn]] void FailUnclosedQuote(const csv::ScanResult& scan) {
+    std::vector<csv::Field> fields;
+    csv::SyntaxError error;
+    csv::TokenizeRecord(buffer, scan.consumed, buffer.size(), delimiter, false, fields, error);
+    std::string column = error.field < names.size() ? names[error.field] : std::string();
+    if (buffer.size() - scan.unclosed_quote_offset > options.max_field_bytes + 1) {
+      Fail(scan.unclosed_quote_offset, fmt::format("field longer than {} bytes", options.max_field_bytes),
+           FieldTooLongExpected(), std::move(column));
+    }
+    Fail(scan.unclosed_quote_offset, "unclosed quote: the quoted field starting here never ends", "a closing quote",
+         std::move(column));
   }
 
   // A record that never ends within the limit: name the field that is too long.
@@ -156,7 +205,8 @@ struct CsvReader::State {
     std::vector<csv::Field> fields;
     csv::SyntaxError error;
     if (!csv::TokenizeRecord(buffer, 0, buffer.size(), delimiter, has_quotes, fields, error)) {
-      Fail(error.offset, fmt::format("field longer than {} bytes", options.max_field_bytes), FieldTooLongExpected());
+      Fail(error.offset, fmt::format("field longer than {} bytes", options.max_field_bytes), FieldTooLongExpected(),
+           error.field < names.size() ? names[error.field] : std::string());
     }
     for (std::size_t i = 0; i < fields.size(); ++i) {
       if (fields[i].raw.size() > options.max_field_bytes) {
@@ -184,13 +234,19 @@ struct CsvReader::State {
 };
 
 void CsvReader::State::Start() {
-  Fill();
+  FillSample();
   if (buffer.starts_with("\xEF\xBB\xBF")) {
     buffer.erase(0, 3);
     bytes_consumed += 3;
   }
-  if (buffer.find_first_not_of(" \t\r\n") == std::string::npos && at_end) {
+  if (buffer.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw InvalidData("the file is empty", {.file = name, .expected = "a header row followed by data rows"});
+  }
+  // Classic Mac OS line ends (CR alone) would make the whole file one record: say so instead.
+  const std::size_t first_cr = buffer.find('\r');
+  if (first_cr != std::string::npos && first_cr < buffer.find('\n') &&
+      (first_cr + 1 == buffer.size() || buffer[first_cr + 1] != '\n')) {
+    Fail(first_cr, "line ends with a lone carriage return (CR, classic Mac OS)", "LF or CRLF line ends");
   }
   if (options.delimiter) {
     delimiter = *options.delimiter;
@@ -200,13 +256,27 @@ void CsvReader::State::Start() {
     delimiter = csv::DetectDelimiter(std::string_view(buffer).substr(0, 64 * 1024));
   }
   report.delimiter = delimiter;
-  csv::ScanResult scan = ScanWithMore();
+  // The header and the inference sample come from the whole sample read above, whatever the block size.
+  const csv::ScanResult scan = csv::ScanRecords(buffer, delimiter, at_end);
+  if (scan.records.empty()) {
+    if (scan.unclosed_quote) FailUnclosedQuote(scan);
+    if (!at_end) FailOverlongRecord(scan.has_quotes);  // no complete record in the whole sample
+    throw InvalidData("the file is empty", {.file = name, .expected = "a header row followed by data rows"});
+  }
+  // Blank lines before the first record are counted here; the ones after it when their block is parsed.
+  report.blank_lines += std::count(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(scan.records[0].begin), '\n');
   ReadHeader(scan);
+  if (scan.unclosed_quote) FailUnclosedQuote(scan);  // after the header, so that the message names the column
+  if (options.has_header && scan.records.size() == 1 && at_end) {
+    throw InvalidData("the file has a header but no data rows", {.file = name, .expected = "at least one data row"});
+  }
   InferSchema(scan);
   if (options.has_header) {
     // Drop the header; the next scan starts with the data.
     const std::size_t header_end = buffer.find('\n', scan.records[0].end);
     Consume(header_end == std::string::npos ? buffer.size() : header_end + 1);
+  } else {
+    Consume(scan.records[0].begin);
   }
   columns.resize(names.size());
   for (std::size_t c = 0; c < names.size(); ++c) columns[c].type = converters[c].type();
@@ -242,10 +312,6 @@ void CsvReader::State::ReadHeader(const csv::ScanResult& scan) {
     }
     names.push_back(std::move(text));
   }
-  const std::size_t data_records = scan.records.size() - (options.has_header ? 1 : 0);
-  if (data_records == 0 && at_end) {
-    throw InvalidData("the file has a header but no data rows", {.file = name, .expected = "at least one data row"});
-  }
 }
 
 void CsvReader::State::InferSchema(const csv::ScanResult& scan) {
@@ -254,6 +320,7 @@ void CsvReader::State::InferSchema(const csv::ScanResult& scan) {
   const std::vector<csv::RecordSpan> sample(scan.records.begin() + static_cast<std::ptrdiff_t>(first),
                                             scan.records.begin() + static_cast<std::ptrdiff_t>(last));
   if (!sample.empty()) sample_bytes_per_row = (sample.back().end - sample.front().begin) / sample.size() + 1;
+  sample_rows = sample.size();
 
   const std::vector<std::string>& base_na =
       options.schema && options.schema->na_values ? *options.schema->na_values : options.na_values;
@@ -276,6 +343,13 @@ void CsvReader::State::InferSchema(const csv::ScanResult& scan) {
     if (!inferred[c].note.empty()) report.notes.push_back(fmt::format("column '{}': {}", names[c], inferred[c].note));
   }
   if (options.schema) ApplySchemaOverride(schema, *options.schema, options.schema_source);
+  type_inferred.assign(names.size(), 1);
+  if (options.schema) {
+    for (const auto& e : options.schema->columns) {
+      auto it = std::find(names.begin(), names.end(), e.name);
+      if (it != names.end() && e.type) type_inferred[static_cast<std::size_t>(it - names.begin())] = 0;
+    }
+  }
   for (std::size_t c = 0; c < names.size(); ++c) converters.emplace_back(schema.fields()[c].type, na[c]);
 }
 
@@ -295,7 +369,8 @@ void CsvReader::State::ParseRecords(const csv::ScanResult& scan, std::size_t lo,
     const csv::RecordSpan& rec = scan.records[r];
     csv::SyntaxError syntax;
     if (!csv::TokenizeRecord(buffer, rec.begin, rec.end, delimiter, scan.has_quotes, fields, syntax)) {
-      part.errors.push_back({r, syntax.offset, syntax.detail, syntax.expected, {}, std::nullopt});
+      part.errors.push_back({r, syntax.offset, syntax.detail, syntax.expected,
+                             syntax.field < num_columns ? names[syntax.field] : std::string(), std::nullopt});
       if (stop_at_first) return;
       continue;
     }
@@ -303,7 +378,8 @@ void CsvReader::State::ParseRecords(const csv::ScanResult& scan, std::size_t lo,
       const bool too_many = fields.size() > num_columns;
       part.errors.push_back({r, too_many ? fields[num_columns].offset : rec.end,
                              fmt::format("row has {}", Plural(static_cast<std::int64_t>(fields.size()), "field")),
-                             fmt::format("{}, as in the header", Plural(static_cast<std::int64_t>(num_columns), "field")),
+                             fmt::format("{}, as in the {}", Plural(static_cast<std::int64_t>(num_columns), "field"),
+                                         options.has_header ? "header" : "first row"),
                              {}, std::nullopt});
       if (stop_at_first) return;
       continue;
@@ -320,6 +396,9 @@ void CsvReader::State::ParseRecords(const csv::ScanResult& scan, std::size_t lo,
       const std::string_view text = csv::FieldText(f, scratch[c]);
       csv::FieldError error;
       if (!converters[c].Stage(f, text, staged[c], error)) {
+        // A type the user never chose, meeting a value of another type: say where the type came from.
+        const bool type_mismatch = error.detail == "not a number" || error.detail == "not a date";
+        if (type_inferred[c] && type_mismatch) error.expected = InferredTypeHint(error.expected);
         part.errors.push_back({r, f.offset, std::move(error.detail), std::move(error.expected), names[c],
                                std::string(text)});
         ok = false;
@@ -368,7 +447,7 @@ bool CsvReader::State::ParseBlock() {
   ctx.ThrowIfCancelled();
   if (buffer.size() < options.block_bytes) Fill();
   if (buffer.empty() && at_end) return false;
-  const csv::ScanResult scan = ScanWithMore();
+  const csv::ScanResult scan = ScanBlock();
   report.blank_lines += scan.blank_lines;
   const std::size_t n = scan.records.size();
   const int threads = static_cast<int>(std::clamp<std::size_t>(n / kMinRecordsPerThread, 1,
@@ -430,7 +509,9 @@ const Schema& CsvReader::schema() const { return state_->schema; }
 const CsvReport& CsvReader::report() const { return state_->report; }
 
 std::optional<Frame> CsvReader::NextChunk() {
+  state_->report.bytes = state_->bytes_consumed;
   if (!state_->ParseBlock()) {
+    state_->report.bytes = state_->bytes_consumed;
     if (state_->ctx.progress()) state_->ctx.progress()->End();
     return std::nullopt;
   }
@@ -448,6 +529,7 @@ CsvTable CsvReader::ReadAll() {
   }
   while (state.ParseBlock()) {
   }
+  state.report.bytes = state.bytes_consumed;
   if (state.ctx.progress()) state.ctx.progress()->End();
   state.quarantine.close();
   CsvTable table{.frame = state.TakeFrame(), .schema = state.schema, .report = state.report};

@@ -35,7 +35,7 @@ bool TokenizeRecord(std::string_view buf, std::size_t begin, std::size_t end, ch
       while (true) {
         const char* q = Find(data + j, data + end, '"');
         if (!q) {
-          error = {pos, "unclosed quote: the quoted field starting here never ends", "a closing quote"};
+          error = {pos, fields.size(), "unclosed quote: the quoted field starting here never ends", "a closing quote"};
           return false;
         }
         const auto qi = static_cast<std::size_t>(q - data);
@@ -51,7 +51,7 @@ bool TokenizeRecord(std::string_view buf, std::size_t begin, std::size_t end, ch
       fields.push_back(f);
       if (pos == end) return true;
       if (data[pos] != delimiter) {
-        error = {pos, fmt::format("unexpected {} after a closing quote", DescribeByte(data[pos])),
+        error = {pos, fields.size() - 1, fmt::format("unexpected {} after a closing quote", DescribeByte(data[pos])),
                  fmt::format("the delimiter '{}' or the end of the line (a quote inside a quoted field is written "
                              "twice)",
                              delimiter == '\t' ? std::string("\\t") : std::string(1, delimiter))};
@@ -65,7 +65,7 @@ bool TokenizeRecord(std::string_view buf, std::size_t begin, std::size_t end, ch
     f.raw = std::string_view(data + pos, field_end - pos);
     if (check_stray_quotes) {
       if (const char* q = Find(data + pos, data + field_end, '"')) {
-        error = {static_cast<std::size_t>(q - data), "quote character inside an unquoted field",
+        error = {static_cast<std::size_t>(q - data), fields.size(), "quote character inside an unquoted field",
                  "a field that contains quotes to be enclosed in quotes, with each quote written twice"};
         return false;
       }

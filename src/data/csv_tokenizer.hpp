@@ -21,6 +21,7 @@ struct Field {
 // A malformed record or file: where (byte offset in the buffer) and what.
 struct SyntaxError {
   std::size_t offset = 0;
+  std::size_t field = 0;  // 0-based index of the field the error is in
   std::string detail;
   std::string expected;
 };

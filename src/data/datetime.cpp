@@ -79,6 +79,18 @@ std::optional<std::int64_t> ParseDateTime(std::string_view s) {
   return DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
 }
 
+std::string DescribeBadDate(std::string_view s) {
+  unsigned year, month, day;
+  if (s.size() >= 10 && Digits(s, 0, 4, year) && s[4] == '-' && Digits(s, 5, 2, month) && s[7] == '-' &&
+      Digits(s, 8, 2, day)) {
+    if (month < 1 || month > 12) return fmt::format("no such month ({:02})", month);
+    if (day < 1 || day > DaysInMonth(year, month)) {
+      return fmt::format("no such day ({:04}-{:02} has {} days)", year, month, DaysInMonth(year, month));
+    }
+  }
+  return "not a date";
+}
+
 std::string FormatDateTime(std::int64_t seconds) {
   std::int64_t days = seconds / 86400;
   std::int64_t rest = seconds % 86400;

@@ -15,14 +15,14 @@ namespace {
 void RequireFiniteValue(double value) {
   if (!std::isfinite(value)) {
     throw InvalidArgument("quantile sketch: a value is not finite (drop missing values before pushing them)",
-                          {.field = "value", .value = fmt::format("{}", value), .expected = "a finite number"});
+                          {.field = "value", .field_kind = "argument", .value = fmt::format("{}", value), .expected = "a finite number"});
   }
 }
 
 void RequireValidWeight(double weight) {
   if (!std::isfinite(weight) || weight < 0) {
     throw InvalidArgument("quantile sketch: invalid weight",
-                          {.field = "weight", .value = fmt::format("{}", weight), .expected = "a finite number >= 0"});
+                          {.field = "weight", .field_kind = "argument", .value = fmt::format("{}", weight), .expected = "a finite number >= 0"});
   }
 }
 
@@ -49,7 +49,7 @@ QuantileSummary QuantileSummary::FromWeighted(std::vector<std::pair<double, doub
     RequireValidWeight(weight);
     if (weight == 0) {
       throw InvalidArgument("quantile summary: a weight is zero",
-                            {.field = "weight", .value = "0", .expected = "a finite number > 0"});
+                            {.field = "weight", .field_kind = "argument", .value = "0", .expected = "a finite number > 0"});
     }
     value += 0.0;  // -0.0 becomes +0.0, so equal values have one representation whatever the input order
   }
@@ -119,7 +119,7 @@ QuantileSummary QuantileSummary::Combine(const QuantileSummary& a, const Quantil
 QuantileSummary QuantileSummary::Prune(std::size_t max_entries) const {
   if (max_entries < 2) {
     throw InvalidArgument("quantile summary: cannot prune to fewer than 2 entries",
-                          {.field = "max_entries", .value = std::to_string(max_entries), .expected = ">= 2"});
+                          {.field = "max_entries", .field_kind = "argument", .value = std::to_string(max_entries), .expected = ">= 2"});
   }
   if (entries_.size() <= max_entries) return *this;
   // Keep the entries answering ranks t W / (k-1), t = 0..k-2, and the largest. Answers are monotone in
@@ -168,7 +168,7 @@ double QuantileSummary::Query(double rank) const {
   if (empty()) throw InvalidArgument("quantile summary is empty: it cannot answer a quantile query");
   if (std::isnan(rank)) {
     throw InvalidArgument("quantile query: the rank is NaN",
-                          {.field = "rank", .value = "nan", .expected = "a number in [0, total weight]"});
+                          {.field = "rank", .field_kind = "argument", .value = "nan", .expected = "a number in [0, total weight]"});
   }
   rank = std::clamp(rank, 0.0, total_weight_);
   return entries_[QueryIndex(entries_, rank)].value;
@@ -212,7 +212,7 @@ QuantileSketch::QuantileSketch(int summary_size) : summary_size_(summary_size) {
   if (summary_size < 8 || summary_size > (1 << 24)) {
     throw InvalidArgument(
         "quantile sketch: summary size out of range",
-        {.field = "summary_size", .value = std::to_string(summary_size), .expected = "an integer in [8, 16777216]"});
+        {.field = "summary_size", .field_kind = "argument", .value = std::to_string(summary_size), .expected = "an integer in [8, 16777216]"});
   }
 }
 
@@ -229,7 +229,7 @@ void QuantileSketch::Push(double value, double weight) {
 void QuantileSketch::Push(std::span<const double> values, std::span<const double> weights) {
   if (!weights.empty() && weights.size() != values.size()) {
     throw InvalidArgument("quantile sketch: values and weights differ in length",
-                          {.field = "weights",
+                          {.field = "weights", .field_kind = "argument",
                            .value = std::to_string(weights.size()),
                            .expected = fmt::format("{} weights (one per value) or none", values.size())});
   }
@@ -276,7 +276,7 @@ void QuantileSketch::Carry(QuantileSummary summary, double gap_bound, std::size_
 void QuantileSketch::Merge(const QuantileSketch& other) {
   if (other.summary_size_ != summary_size_) {
     throw InvalidArgument("quantile sketch: cannot merge sketches of different summary sizes",
-                          {.field = "summary_size",
+                          {.field = "summary_size", .field_kind = "argument",
                            .value = std::to_string(other.summary_size_),
                            .expected = std::to_string(summary_size_)});
   }

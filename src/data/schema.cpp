@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "finai/core/error.hpp"
@@ -105,7 +106,7 @@ class OverrideParser {
 
   [[noreturn]] void Fail(const std::string& path, const std::string& detail, const std::string& expected,
                          const Json* value = nullptr) const {
-    ErrorLocation loc{.file = std::string(source_), .field = path, .expected = expected};
+    ErrorLocation loc{.file = std::string(source_), .field = path, .field_kind = "key", .expected = expected};
     if (value) loc.value = value->is_string() ? value->get<std::string>() : value->dump();
     throw InvalidData(detail, std::move(loc));
   }
@@ -180,10 +181,39 @@ class OverrideParser {
 
   SchemaOverride Parse(std::string_view text) const {
     Json doc;
+    // nlohmann keeps the last of duplicate keys silently; a schema that says two things about one setting
+    // must be an error, so the parser's callback tracks the keys of each open object.
+    std::vector<std::vector<std::string>> seen;
+    std::vector<std::string> path;
+    const auto reject_duplicates = [&](int /*depth*/, Json::parse_event_t event, Json& parsed) {
+      if (event == Json::parse_event_t::object_start) {
+        seen.emplace_back();
+        path.emplace_back();
+      } else if (event == Json::parse_event_t::object_end) {
+        seen.pop_back();
+        path.pop_back();
+      } else if (event == Json::parse_event_t::key) {
+        const std::string key = parsed.get<std::string>();
+        path.back() = key;
+        if (std::find(seen.back().begin(), seen.back().end(), key) != seen.back().end()) {
+          std::string full;
+          for (const auto& k : path) full += (full.empty() ? "" : ".") + k;
+          Fail(full, "duplicate key", "each key once");
+        }
+        seen.back().push_back(key);
+      }
+      return true;
+    };
     try {
-      doc = Json::parse(text.begin(), text.end());
+      doc = Json::parse(text.begin(), text.end(), reject_duplicates);
     } catch (const Json::parse_error& e) {
       ThrowJsonSyntaxError(text, e);
+    } catch (const Json::out_of_range& e) {
+      // Number overflow (1e400): nlohmann reports it as out_of_range, without a position.
+      std::string detail = e.what();
+      if (auto pos = detail.find("] "); pos != std::string::npos) detail = detail.substr(pos + 2);
+      throw InvalidData("invalid JSON: " + detail,
+                        {.file = std::string(source_), .expected = "a number of magnitude below 1.8e308"});
     }
     if (!doc.is_object()) Fail("(top level)", "wrong JSON type", "an object with a \"columns\" key", &doc);
     SchemaOverride out;
@@ -195,8 +225,8 @@ class OverrideParser {
         out.na_values = Strings(v, "na_values");
       } else if (key == "delimiter") {
         const std::string d = String(v, "delimiter");
-        if (d.size() != 1 || d[0] == '"' || d[0] == '\n' || d[0] == '\r') {
-          Fail("delimiter", "invalid delimiter", "one character other than a quote or a line break", &v);
+        if (d.size() != 1 || d[0] == '"' || d[0] == '\n' || d[0] == '\r' || d[0] == '\0') {
+          Fail("delimiter", "invalid delimiter", "one character other than a quote, a NUL or a line break", &v);
         }
         out.delimiter = d[0];
       } else if (key == "$comment" || key == "description") {
@@ -257,7 +287,7 @@ void ApplySchemaOverride(Schema& schema, const SchemaOverride& spec, std::string
     const bool numeric = f.type == ColumnType::kFloat64 || f.type == ColumnType::kFloat32;
     if (f.monotone != Monotone::kNone && !numeric) {
       throw InvalidData("a monotone direction needs a numeric column",
-                        {.file = std::string(source_name), .field = "columns." + e.name + ".monotone",
+                        {.file = std::string(source_name), .field = "columns." + e.name + ".monotone", .field_kind = "key",
                          .expected = fmt::format("type float64 or float32, not {}", ColumnTypeName(f.type))});
     }
   }

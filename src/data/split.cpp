@@ -15,7 +15,7 @@
 namespace finai {
 
 std::uint64_t UniformBelow(std::mt19937_64& rng, std::uint64_t bound) {
-  if (bound == 0) throw InvalidArgument("UniformBelow needs a positive bound", {.field = "bound", .value = "0"});
+  if (bound == 0) throw InvalidArgument("UniformBelow needs a positive bound", {.field = "bound", .field_kind = "argument", .value = "0"});
   // Reject the lowest 2^64 mod bound outcomes so that every residue is equally likely.
   const std::uint64_t threshold = (0 - bound) % bound;
   for (;;) {
@@ -102,7 +102,7 @@ Classes GroupRows(const Column& column, std::string_view role) {
 
 void RequireFraction(double test_fraction) {
   if (!(test_fraction > 0 && test_fraction < 1)) {
-    throw InvalidArgument("test fraction out of range", {.field = "test_fraction",
+    throw InvalidArgument("test fraction out of range", {.field = "test_fraction", .field_kind = "argument",
                                                          .value = fmt::format("{}", test_fraction),
                                                          .expected = "a number strictly between 0 and 1"});
   }
@@ -114,7 +114,7 @@ std::int64_t TestCount(double test_fraction, std::int64_t n) {
   if (count < 1 || count > n - 1) {
     throw InvalidArgument(fmt::format("a test fraction of {} of {} rows leaves {} empty", test_fraction, n,
                                       count < 1 ? "the test part" : "the train part"),
-                          {.field = "test_fraction",
+                          {.field = "test_fraction", .field_kind = "argument",
                            .value = fmt::format("{}", test_fraction),
                            .expected = n < 2 ? std::string("at least 2 rows")
                                              : fmt::format("a fraction giving 1 to {} test rows", n - 1)});
@@ -124,7 +124,7 @@ std::int64_t TestCount(double test_fraction, std::int64_t n) {
 
 void RequireFolds(int k) {
   if (k < 2) {
-    throw InvalidArgument("too few folds", {.field = "k", .value = std::to_string(k), .expected = "k >= 2"});
+    throw InvalidArgument("too few folds", {.field = "k", .field_kind = "argument", .value = std::to_string(k), .expected = "k >= 2"});
   }
 }
 
@@ -192,7 +192,7 @@ std::vector<TrainTest> StratifiedKFold(const Column& target, int k, std::uint64_
       throw InvalidArgument(
           fmt::format("class '{}' of the target has {} rows, fewer than the {} folds",
                       QuoteValue(target.ValueText(rows.front())), rows.size(), k),
-          {.field = "k",
+          {.field = "k", .field_kind = "argument",
            .value = std::to_string(k),
            .expected = fmt::format("at most {} folds (the rows of the smallest class)", rows.size())});
     }
@@ -245,7 +245,7 @@ TrainTest SplitAtCutoff(const Column& time_column, const std::vector<double>& ti
                                                           FormatTime(time_column, *hi));
     throw InvalidArgument(
         fmt::format("the cutoff leaves the {} part empty ({})", split.test.empty() ? "test" : "train", range),
-        {.field = "cutoff",
+        {.field = "cutoff", .field_kind = "argument",
          .value = FormatTime(time_column, cutoff),
          .expected = "a time after the earliest row and at or before the latest"});
   }
@@ -256,7 +256,7 @@ TrainTest SplitAtCutoff(const Column& time_column, const std::vector<double>& ti
 
 TrainTest OutOfTimeSplitAt(const Column& time_column, double cutoff) {
   if (std::isnan(cutoff)) {
-    throw InvalidArgument("the cutoff is NaN", {.field = "cutoff", .value = "nan", .expected = "a time"});
+    throw InvalidArgument("the cutoff is NaN", {.field = "cutoff", .field_kind = "argument", .value = "nan", .expected = "a time"});
   }
   const std::vector<double> times = TimeValues(time_column);
   return SplitAtCutoff(time_column, times, cutoff);
@@ -266,7 +266,7 @@ TrainTest OutOfTimeSplitAt(const Column& time_column, std::string_view cutoff) {
   if (time_column.type() == ColumnType::kDateTime) {
     const std::optional<std::int64_t> t = ParseDateTime(cutoff);
     if (!t) {
-      throw InvalidArgument("the cutoff is not a date", {.field = "cutoff",
+      throw InvalidArgument("the cutoff is not a date", {.field = "cutoff", .field_kind = "argument",
                                                          .value = QuoteValue(cutoff),
                                                          .expected = "YYYY-MM-DD, optionally followed by HH:MM[:SS]"});
     }
@@ -276,7 +276,7 @@ TrainTest OutOfTimeSplitAt(const Column& time_column, std::string_view cutoff) {
   const auto [end, ec] = std::from_chars(cutoff.data(), cutoff.data() + cutoff.size(), value);
   if (ec != std::errc() || end != cutoff.data() + cutoff.size() || !std::isfinite(value)) {
     throw InvalidArgument("the cutoff is not a number",
-                          {.field = "cutoff", .value = QuoteValue(cutoff), .expected = "a finite number"});
+                          {.field = "cutoff", .field_kind = "argument", .value = QuoteValue(cutoff), .expected = "a finite number"});
   }
   return OutOfTimeSplitAt(time_column, value);
 }
@@ -329,7 +329,7 @@ std::vector<TrainTest> GroupKFold(const Column& group_column, int k, std::uint64
   const Classes groups = GroupRows(group_column, "group");
   if (static_cast<std::int64_t>(groups.size()) < k) {
     throw InvalidArgument(fmt::format("{} groups cannot fill {} folds", groups.size(), k),
-                          {.field = "k",
+                          {.field = "k", .field_kind = "argument",
                            .value = std::to_string(k),
                            .expected = fmt::format("at most {} folds (the number of groups)", groups.size())});
   }

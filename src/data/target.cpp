@@ -58,7 +58,7 @@ BinaryTarget ResolveBinaryTarget(const Column& target, const std::string& event)
   if (!event.empty()) {
     if (event != values[0] && event != values[1]) {
       throw InvalidArgument("the event is not a value of the target",
-                            {.field = "event", .value = event,
+                            {.field = "event", .field_kind = "option", .value = event,
                              .expected = fmt::format("'{}' or '{}'", values[0], values[1])});
     }
     event_index = event == values[0] ? 0 : 1;

@@ -59,6 +59,7 @@ class Context {
   // Progress reporting; a null sink (the default) reports nothing.
   Context& set_progress_sink(std::shared_ptr<ProgressSink> sink) { progress_ = std::move(sink); return *this; }
   ProgressSink* progress() const { return progress_.get(); }
+  const std::shared_ptr<ProgressSink>& progress_sink() const { return progress_; }
 
   Context& set_cancellation(std::shared_ptr<CancellationToken> token) { cancel_ = std::move(token); return *this; }
   bool IsCancelled() const { return cancel_ && cancel_->IsCancelled(); }

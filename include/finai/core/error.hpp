@@ -24,12 +24,13 @@ enum class ErrorKind {
 std::string_view ErrorKindName(ErrorKind kind);
 
 // Where in the input an error was found. Every field is optional; the message lists those that are set
-// in the order file:line:column, then field, value and what was expected.
+// in the order file:line:column, then "<field_kind> '<field>'", value and what was expected.
 struct ErrorLocation {
   std::string file;
   std::int64_t line = 0;    // 1-based physical line; 0 = unknown
   std::int64_t column = 0;  // 1-based byte column in that line; 0 = unknown
   std::string field;        // column / key / parameter name
+  std::string field_kind;   // what the field is: "column" (default), "key", "option", "parameter", ...
   std::optional<std::string> value;
   std::string expected;
 };

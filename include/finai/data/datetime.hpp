@@ -12,6 +12,9 @@ namespace finai {
 // 'Z' is accepted; fractional seconds are truncated). Returns nullopt for anything else, including
 // impossible dates such as 2023-02-30.
 std::optional<std::int64_t> ParseDateTime(std::string_view text);
+// Why text that ParseDateTime rejects is not a date: "no such day (2023-02 has 28 days)" when it has the
+// form of one, "not a date" otherwise.
+std::string DescribeBadDate(std::string_view text);
 // "YYYY-MM-DD" at midnight, otherwise "YYYY-MM-DDTHH:MM:SS".
 std::string FormatDateTime(std::int64_t seconds);
 // Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).

@@ -81,7 +81,7 @@ TEST(Profile, ChoosesTheEventAndRejectsNonBinaryTargets) {
     ProfileFrame(TwoGroupFrame(), "t", {.target = "group", .event = "C"}, Context());
     FAIL();
   } catch (const InvalidArgument& e) {
-    EXPECT_STREQ(e.what(), "column 'event': value 'C': the event is not a value of the target; expected 'A' or 'B'");
+    EXPECT_STREQ(e.what(), "option 'event': value 'C': the event is not a value of the target; expected 'A' or 'B'");
   }
   Frame three({Categories("t", {"x", "y", "z"})});
   EXPECT_THROW(ProfileFrame(three, "t", {.target = "t"}, Context()), InvalidData);

@@ -40,7 +40,7 @@ TEST(Context, ParsesLogLevelsAndNamesTheBadOne) {
     FAIL();
   } catch (const InvalidArgument& e) {
     EXPECT_STREQ(e.what(),
-                 "column 'log-level': value 'verbose': unknown log level; expected one of debug, info, warning, "
+                 "option 'log-level': value 'verbose': unknown log level; expected one of debug, info, warning, "
                  "error, silent");
   }
 }
