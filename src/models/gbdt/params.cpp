@@ -23,13 +23,13 @@ ObjectiveKind ParseObjective(std::string_view name) {
   if (name == "regression") return ObjectiveKind::kSquaredError;
   if (name == "multiclass") return ObjectiveKind::kMulticlassSoftmax;
   throw InvalidArgument("unknown objective",
-                        {.field = "objective", .value = std::string(name), .expected = "binary, regression or multiclass"});
+                        {.field = "objective", .field_kind = "parameter", .value = std::string(name), .expected = "binary, regression or multiclass"});
 }
 
 namespace {
 template <typename T>
 void Require(bool ok, const char* field, T value, const char* expected) {
-  if (!ok) throw InvalidArgument("parameter out of range", {.field = field, .value = fmt::format("{}", value), .expected = expected});
+  if (!ok) throw InvalidArgument("parameter out of range", {.field = field, .field_kind = "parameter", .value = fmt::format("{}", value), .expected = expected});
 }
 }  // namespace
 
@@ -55,18 +55,18 @@ void GbdtParams::Validate() const {
   for (const auto& [label, w] : class_weights) {
     if (!(w > 0 && std::isfinite(w))) {
       throw InvalidArgument("class weight out of range",
-                            {.field = "class_weights." + label, .value = fmt::format("{}", w), .expected = "> 0"});
+                            {.field = "class_weights." + label, .field_kind = "parameter", .value = fmt::format("{}", w), .expected = "> 0"});
     }
   }
   for (const auto& [name, c] : monotone_constraints) {
     if (c < -1 || c > 1) {
-      throw InvalidArgument("monotone constraint out of range", {.field = "monotone_constraints." + name,
+      throw InvalidArgument("monotone constraint out of range", {.field = "monotone_constraints." + name, .field_kind = "parameter",
                                                                  .value = std::to_string(c), .expected = "-1, 0 or 1"});
     }
   }
   for (std::size_t g = 0; g < interaction_constraints.size(); ++g) {
     if (interaction_constraints[g].empty()) {
-      throw InvalidArgument("empty interaction group", {.field = fmt::format("interaction_constraints[{}]", g),
+      throw InvalidArgument("empty interaction group", {.field = fmt::format("interaction_constraints[{}]", g), .field_kind = "parameter",
                                                         .expected = "at least one feature"});
     }
   }
@@ -87,7 +87,7 @@ class ParamReader {
 
   [[noreturn]] void Fail(const std::string& key, const std::string& detail, const std::string& expected,
                          const Json* v = nullptr) const {
-    ErrorLocation loc{.file = std::string(source_), .field = key, .expected = expected};
+    ErrorLocation loc{.file = std::string(source_), .field = key, .field_kind = "parameter", .expected = expected};
     if (v) loc.value = v->is_string() ? v->get<std::string>() : v->dump();
     throw InvalidData(detail, std::move(loc));
   }
@@ -178,7 +178,7 @@ GbdtParams ParseParams(std::string_view text, std::string_view source) {
   try {
     p.Validate();
   } catch (const InvalidArgument& e) {
-    throw InvalidData(e.detail(), {.file = std::string(source), .field = e.location().field,
+    throw InvalidData(e.detail(), {.file = std::string(source), .field = e.location().field, .field_kind = "parameter",
                                    .value = e.location().value, .expected = e.location().expected});
   }
   return p;

@@ -196,7 +196,7 @@ TEST(GbdtTrain, RejectsMisusedParameters) {
     Train(train, SchemaOf(train, "y"), {}, p, Context());
     FAIL();
   } catch (const InvalidArgument& e) {
-    EXPECT_STREQ(e.what(), "column 'learning_rate': value '0': parameter out of range; expected in (0, 1]");
+    EXPECT_STREQ(e.what(), "parameter 'learning_rate': value '0': parameter out of range; expected in (0, 1]");
   }
 }
 
@@ -205,7 +205,7 @@ TEST(GbdtParams, UnknownOrMisspeltKeysAreErrors) {
     ParseParams(R"({"num_rounds": 10, "monotone_constriants": {"x": 1}})", "p.json");
     FAIL();
   } catch (const InvalidData& e) {
-    EXPECT_EQ(std::string(e.what()).rfind("p.json: column 'monotone_constriants': unknown parameter; expected", 0), 0u)
+    EXPECT_EQ(std::string(e.what()).rfind("p.json: parameter 'monotone_constriants': unknown parameter; expected", 0), 0u)
         << e.what();
   }
   EXPECT_THROW(ParseParams(R"({"max_depth": "six"})", "p.json"), InvalidData);
