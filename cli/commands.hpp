@@ -46,6 +46,12 @@ void PrintLoadReport(const CsvReport& report);
 void RegisterVersion(CLI::App& app, GlobalOptions& global);
 void RegisterRead(CLI::App& app, GlobalOptions& global);
 void RegisterProfile(CLI::App& app, GlobalOptions& global);
-void RegisterMetrics(CLI::App& app, GlobalOptions& global);
+void RegisterTrain(CLI::App& app, GlobalOptions& global);
+void RegisterRisk(CLI::App& app, GlobalOptions& global);  // the `risk` verb and its sub-verbs below
+void RegisterModelVerbs(CLI::App& app, GlobalOptions& global);  // predict, evaluate, importance
+void RegisterRiskGarch(CLI::App& risk, GlobalOptions& global);  // `finai risk garch` (risk: the `risk` verb)
+void RegisterRiskVar(CLI::App& risk, GlobalOptions& global);       // `finai risk var`
+void RegisterRiskBacktest(CLI::App& risk, GlobalOptions& global);  // `finai risk backtest`
+void RegisterRiskOprisk(CLI::App& risk, GlobalOptions& global);    // `finai risk oprisk`
 
 }  // namespace finai::cli

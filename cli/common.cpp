@@ -50,7 +50,7 @@ CsvOptions MakeCsvOptions(const DataOptions& options) {
   if (!options.delimiter.empty()) {
     std::string d = options.delimiter == "\\t" || options.delimiter == "tab" ? "\t" : options.delimiter;
     if (d.size() != 1) {
-      throw InvalidArgument("a delimiter is one character", {.field = "--delimiter", .value = options.delimiter,
+      throw InvalidArgument("a delimiter is one character", {.field = "--delimiter", .field_kind = "option", .value = options.delimiter,
                                                               .expected = "one character, or 'tab'"});
     }
     csv.delimiter = d[0];

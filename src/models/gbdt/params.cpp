@@ -115,6 +115,10 @@ GbdtParams ParseParams(std::string_view text, std::string_view source) {
     doc = Json::parse(text.begin(), text.end());
   } catch (const Json::parse_error& e) {
     throw InvalidData(fmt::format("invalid JSON at byte {}", e.byte), {.file = std::string(source)});
+  } catch (const Json::exception& e) {  // e.g. number overflow (1e999), reported without a position
+    std::string detail = e.what();
+    if (auto pos = detail.find("] "); pos != std::string::npos) detail = detail.substr(pos + 2);
+    throw InvalidData("invalid JSON: " + detail, {.file = std::string(source)});
   }
   ParamReader r(source);
   if (!doc.is_object()) r.Fail("(top level)", "wrong JSON type", "an object of parameters", &doc);

@@ -11,7 +11,7 @@ namespace finai::gbdt {
 bool GoesLeft(const GbdtModel& model, const Tree& tree, const TreeNode& node, double value) {
   if (std::isnan(value)) return node.default_left;
   if (node.category_set >= 0) {
-    return Tree::InSet(tree.category_sets[static_cast<std::size_t>(node.category_set)], static_cast<std::int64_t>(value));
+    return Tree::InSet(tree.category_sets[static_cast<std::size_t>(node.category_set)], value);
   }
   if (model.float32_compare) {
     const float x = static_cast<float>(value), t = static_cast<float>(node.threshold);
@@ -101,7 +101,7 @@ double CompiledModel::TreeValue(std::size_t tree, const double* row) const {
     if (std::isnan(v)) {
       left = (node->feature & kDefaultLeft) != 0;
     } else if (node->feature & kCategorical) {
-      left = Tree::InSet(category_sets_[static_cast<std::size_t>(node->value)], static_cast<std::int64_t>(v));
+      left = Tree::InSet(category_sets_[static_cast<std::size_t>(node->value)], v);
     } else {
       left = v <= node->value;
     }

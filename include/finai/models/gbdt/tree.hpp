@@ -32,6 +32,11 @@ struct Tree {
 
   int num_leaves() const;
   int depth() const;  // a single leaf has depth 0
+  // A category given as a double (as in a FeatureMatrix): anything that is not a small non-negative
+  // integer is no category of the set (and the conversion below stays defined).
+  static bool InSet(const std::vector<std::uint32_t>& set, double category) {
+    return category >= 0 && category < 2147483648.0 && InSet(set, static_cast<std::int64_t>(category));
+  }
   static bool InSet(const std::vector<std::uint32_t>& set, std::int64_t category) {
     const auto word = static_cast<std::size_t>(category >> 5);
     return category >= 0 && word < set.size() && ((set[word] >> (category & 31)) & 1U) != 0;
