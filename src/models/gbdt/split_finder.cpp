@@ -29,19 +29,27 @@ struct Evaluator {
   const ValueBounds& bounds;
   int monotone;
   double parent_score;
+  bool constrained;  // bounds, a monotone direction or max_delta_step: leaf values must be computed
 
-  // Fills and returns the candidate's gain if the split is admissible, -inf otherwise.
+  // Updates best when the split is admissible and better; returns whether it did.
   bool Consider(const NodeSums& left, SplitCandidate& best, int feature, const auto& describe) const {
     const NodeSums right = total - left;
     const GbdtParams& p = *search.params;
     if (left.n < p.min_data_in_leaf || right.n < p.min_data_in_leaf) return false;
     if (search.math.H(left) < p.min_child_weight || search.math.H(right) < p.min_child_weight) return false;
+    double gain;
+    if (constrained) {
+      const double wl = search.math.Value(left, bounds);
+      const double wr = search.math.Value(right, bounds);
+      if (monotone > 0 && wl > wr) return false;
+      if (monotone < 0 && wl < wr) return false;
+      gain = search.math.Score(left, wl) + search.math.Score(right, wr) - parent_score;
+    } else {
+      gain = search.math.OptimalScore(left) + search.math.OptimalScore(right) - parent_score;
+    }
+    if (!(gain > best.gain)) return false;
     const double wl = search.math.Value(left, bounds);
     const double wr = search.math.Value(right, bounds);
-    if (monotone > 0 && wl > wr) return false;
-    if (monotone < 0 && wl < wr) return false;
-    const double gain = search.math.Score(left, wl) + search.math.Score(right, wr) - parent_score;
-    if (!(gain > best.gain)) return false;
     best.gain = gain;
     best.feature = feature;
     best.left = left;
@@ -152,7 +160,9 @@ SplitCandidate FindBestSplit(const SplitSearch& search, const Histogram& hist, c
   for (int f = 0; f < data.features; ++f) {
     if (!search.allowed[static_cast<std::size_t>(f)]) continue;
     const FeatureMeta& meta = data.meta[static_cast<std::size_t>(f)];
-    const Evaluator ev{search, total, bounds, meta.monotone, parent_score};
+    const bool constrained = meta.monotone != 0 || p.max_delta_step > 0 || std::isfinite(bounds.lower) ||
+                             std::isfinite(bounds.upper);
+    const Evaluator ev{search, total, bounds, meta.monotone, parent_score, constrained};
     SplitCandidate& best = per_feature[static_cast<std::size_t>(f)];
     const HistBin* bins = hist.data() + meta.offset;
     if (meta.kind == FeatureKind::kNumeric) {

@@ -35,9 +35,18 @@ struct SplitCandidate {
 // The arithmetic of the regularised objective, in real units (fixed point converted).
 class LeafMath {
  public:
-  LeafMath(const GbdtParams& params, GradScale scale) : params_(params), scale_(scale) {}
-  double G(const NodeSums& s) const { return static_cast<double>(s.g) / scale_.g; }
-  double H(const NodeSums& s) const { return static_cast<double>(s.h) / scale_.h; }
+  LeafMath(const GbdtParams& params, GradScale scale)
+      : params_(params), inv_g_(1.0 / scale.g), inv_h_(1.0 / scale.h) {}
+  double G(const NodeSums& s) const { return static_cast<double>(s.g) * inv_g_; }  // scales are powers of two:
+  double H(const NodeSums& s) const { return static_cast<double>(s.h) * inv_h_; }  // exact
+  // Score at the unbounded optimum, T(G)^2 / (H + lambda) with T the L1 soft threshold: equal to
+  // Score(s, Value(s)) whenever no bound or max_delta_step applies, and much cheaper.
+  double OptimalScore(const NodeSums& s) const {
+    const double g = G(s);
+    const double alpha = params_.lambda_l1;
+    const double t = g > alpha ? g - alpha : (g < -alpha ? g + alpha : 0.0);
+    return t * t / (H(s) + params_.lambda_l2);
+  }
   // The value minimising G w + (H + lambda) w^2 / 2 + alpha |w|, capped by max_delta_step and the bounds.
   double Value(const NodeSums& s, const ValueBounds& bounds) const;
   // Twice the objective's decrease from 0 at value w (XGBoost's "gain" units, so min_split_gain = gamma).
@@ -45,7 +54,8 @@ class LeafMath {
 
  private:
   const GbdtParams& params_;
-  GradScale scale_;
+  double inv_g_;
+  double inv_h_;
 };
 
 struct SplitSearch {

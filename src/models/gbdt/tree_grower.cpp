@@ -145,8 +145,20 @@ class Grower {
     const auto f = static_cast<std::size_t>(s.feature);
     const TrainingData& data = *config_.data;
     const BinNode split_node = parent;  // copy: push_back below may move the nodes
-    auto mid = std::stable_partition(first, last, [&](std::int32_t r) { return split_node.GoesLeft(data.row(r)[f], meta); });
-    const std::int64_t middle = begin + (mid - first);
+    // Stable partition: left rows are compacted in place, right rows go through a reused buffer.
+    std::int64_t left_count = 0;
+    std::size_t right_count = 0;
+    spill_.resize(static_cast<std::size_t>(last - first));
+    for (auto it = first; it != last; ++it) {
+      const std::int32_t r = *it;
+      if (split_node.GoesLeft(data.row(r)[f], meta)) {
+        first[left_count++] = r;
+      } else {
+        spill_[right_count++] = r;
+      }
+    }
+    std::copy(spill_.begin(), spill_.begin() + static_cast<std::ptrdiff_t>(right_count), first + left_count);
+    const std::int64_t middle = begin + left_count;
     FINAI_CHECK(middle - begin == s.left.n, "partition disagrees with the histogram");
 
     auto left = std::make_unique<OpenLeaf>();
@@ -199,6 +211,7 @@ class Grower {
   SplitSearch search_;
   GrownTree tree_;
   std::vector<Histogram> scratch_;
+  std::vector<std::int32_t> spill_;
 };
 
 }  // namespace
