@@ -464,10 +464,12 @@ bool CsvReader::State::ParseBlock() {
     part.errors.clear();
   }
   if (!errors.empty()) HandleErrors(scan, errors);
-  for (auto& part : parts) {
-    if (part.columns.empty()) continue;
-    for (std::size_t c = 0; c < columns.size(); ++c) columns[c].Append(std::move(part.columns[c]));
-  }
+  // Columns are independent: append each one's parts (in file order) on its own thread.
+  ParallelFor(block_ctx, 0, static_cast<std::int64_t>(columns.size()), [&](std::int64_t c) {
+    for (auto& part : parts) {
+      if (!part.columns.empty()) columns[static_cast<std::size_t>(c)].Append(std::move(part.columns[static_cast<std::size_t>(c)]));
+    }
+  });
   report.rows = columns.empty() ? 0 : static_cast<std::int64_t>(columns[0].size()) + rows_in_earlier_chunks;
   Consume(scan.consumed);
   if (ctx.progress()) ctx.progress()->Update(static_cast<std::int64_t>(bytes_consumed), "");
