@@ -9,6 +9,7 @@ void RegisterRisk(CLI::App& app, GlobalOptions& global) {
   RegisterRiskVar(*risk, global);
   RegisterRiskBacktest(*risk, global);
   RegisterRiskGarch(*risk, global);
+  RegisterRiskOprisk(*risk, global);
 }
 
 }  // namespace finai::cli

@@ -13,14 +13,7 @@ std::int64_t DaysFromCivil(std::int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
-namespace {
-struct Civil {
-  std::int64_t year;
-  unsigned month;
-  unsigned day;
-};
-
-Civil CivilFromDays(std::int64_t z) {
+CivilDate CivilFromDays(std::int64_t z) {
   z += 719468;
   const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
   const auto doe = static_cast<unsigned>(z - era * 146097);
@@ -32,6 +25,12 @@ Civil CivilFromDays(std::int64_t z) {
   return {static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2), m, d};
 }
 
+CivilDate CivilFromSeconds(std::int64_t seconds) {
+  const std::int64_t days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
+  return CivilFromDays(days);
+}
+
+namespace {
 bool Digits(std::string_view s, std::size_t pos, std::size_t count, unsigned& out) {
   if (pos + count > s.size()) return false;
   out = 0;
@@ -98,7 +97,7 @@ std::string FormatDateTime(std::int64_t seconds) {
     rest += 86400;
     --days;
   }
-  const Civil c = CivilFromDays(days);
+  const CivilDate c = CivilFromDays(days);
   if (rest == 0) return fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", c.year, c.month, c.day, rest / 3600, rest % 3600 / 60,
                      rest % 60);

@@ -17,7 +17,15 @@ std::optional<std::int64_t> ParseDateTime(std::string_view text);
 std::string DescribeBadDate(std::string_view text);
 // "YYYY-MM-DD" at midnight, otherwise "YYYY-MM-DDTHH:MM:SS".
 std::string FormatDateTime(std::int64_t seconds);
-// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm), and the inverse.
 std::int64_t DaysFromCivil(std::int64_t year, unsigned month, unsigned day);
+struct CivilDate {
+  std::int64_t year;
+  unsigned month;
+  unsigned day;
+};
+CivilDate CivilFromDays(std::int64_t days);
+// The civil date of a time in seconds since the epoch (UTC).
+CivilDate CivilFromSeconds(std::int64_t seconds);
 
 }  // namespace finai
