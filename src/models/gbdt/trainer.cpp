@@ -294,13 +294,24 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
       const GrowerConfig config{&data, &params, scale, tree_features, &groups};
       const GrownTree grown = GrowTree(config, rows, quantized, ctx);
       Tree tree = ToModelTree(grown, binner, params.learning_rate);
-      // Add the tree to the margins of every training and validation row.
-      ParallelFor(ctx, 0, (n + 4095) / 4096, [&](std::int64_t b) {
-        for (std::int64_t r = b * 4096; r < std::min(n, (b + 1) * 4096); ++r) {
+      // Add the tree to the margins of every training and validation row. The grower left the sampled
+      // rows grouped by leaf, so only rows outside the sample walk the tree.
+      for (const BinNode& node : grown.nodes) {
+        if (!node.is_leaf()) continue;
+        const double value = tree.nodes[static_cast<std::size_t>(&node - grown.nodes.data())].value;
+        for (std::int64_t i = node.begin; i < node.end; ++i) {
+          margins[static_cast<std::size_t>(grown.rows[static_cast<std::size_t>(i)] * K + k)] += value;
+        }
+      }
+      if (rows.size() < static_cast<std::size_t>(n)) {
+        std::vector<char> sampled(static_cast<std::size_t>(n), 0);
+        for (const std::int32_t r : rows) sampled[static_cast<std::size_t>(r)] = 1;
+        for (std::int64_t r = 0; r < n; ++r) {
+          if (sampled[static_cast<std::size_t>(r)]) continue;
           const int leaf = grown.LeafOf(data.row(r), data.meta);
           margins[static_cast<std::size_t>(r * K + k)] += tree.nodes[static_cast<std::size_t>(leaf)].value;
         }
-      });
+      }
       if (valid) {
         for (std::int64_t r = 0; r < valid_data.rows; ++r) {
           const int leaf = grown.LeafOf(valid_data.row(r), valid_data.meta);

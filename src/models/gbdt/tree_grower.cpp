@@ -1,6 +1,7 @@
 #include "tree_grower.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <memory>
 
 #include "finai/core/check.hpp"
@@ -44,21 +45,25 @@ class Grower {
     node.begin = 0;
     node.end = static_cast<std::int64_t>(tree_.rows.size());
     tree_.nodes.push_back(node);
-    BuildHistogram(*config_.data, RowsOf(0), grads_, root->hist, scratch_, ctx_);
     root->sums = SumOfRows(RowsOf(0), grads_);
-    Prepare(*root);
+    SetValue(*root);
+    const GbdtParams& p = *config_.params;
+    max_leaves_ = p.max_leaves > 0 ? p.max_leaves : std::numeric_limits<int>::max();
+    if (CanSplit(0, 1)) {
+      BuildHistogram(*config_.data, RowsOf(0), grads_, root->hist, scratch_, ctx_);
+      FindSplit(*root);
+    }
     std::vector<std::unique_ptr<OpenLeaf>> open;
     open.push_back(std::move(root));
-    const GbdtParams& p = *config_.params;
-    const int max_leaves = p.max_leaves > 0 ? p.max_leaves : std::numeric_limits<int>::max();
+    const int max_leaves = max_leaves_;
     int leaves = 1;
     if (p.grow_policy == GrowPolicy::kDepthWise) {
       for (int depth = 0; depth < p.max_depth && !open.empty(); ++depth) {
         std::vector<std::unique_ptr<OpenLeaf>> next;
         for (auto& leaf : open) {
           if (!leaf->split.valid() || leaves >= max_leaves) continue;
-          auto [l, r] = Split(*leaf);
           ++leaves;
+          auto [l, r] = Split(*leaf, leaves);
           next.push_back(std::move(l));
           next.push_back(std::move(r));
         }
@@ -80,8 +85,8 @@ class Grower {
         if (best == open.end()) break;
         std::unique_ptr<OpenLeaf> leaf = std::move(*best);
         open.erase(best);
-        auto [l, r] = Split(*leaf);
         ++leaves;
+        auto [l, r] = Split(*leaf, leaves);
         open.push_back(std::move(l));
         open.push_back(std::move(r));
       }
@@ -96,11 +101,22 @@ class Grower {
                                                              static_cast<std::size_t>(n.end - n.begin));
   }
 
-  // Sets the leaf's value and cover and finds its best split.
-  void Prepare(OpenLeaf& leaf) {
+  // Whether a node at this depth may still be split once the tree has `leaves` leaves. Nodes that may not
+  // (the last level of a depth-wise tree, most of all) need neither a histogram nor a split search.
+  bool CanSplit(int depth, int leaves) const {
+    const GbdtParams& p = *config_.params;
+    return (p.max_depth <= 0 || depth < p.max_depth) && leaves < max_leaves_;
+  }
+
+  // Sets the leaf's value and cover.
+  void SetValue(OpenLeaf& leaf) {
     BinNode& node = tree_.nodes[static_cast<std::size_t>(leaf.node)];
     node.value = search_.math.Value(leaf.sums, leaf.bounds);
     node.cover = search_.math.H(leaf.sums);
+  }
+
+  // Finds the leaf's best split from its histogram.
+  void FindSplit(OpenLeaf& leaf) {
     search_.allowed = AllowedFeatures(leaf.path);
     leaf.split = FindBestSplit(search_, leaf.hist, leaf.sums, leaf.bounds, ctx_);
   }
@@ -128,7 +144,8 @@ class Grower {
     return allowed;
   }
 
-  std::pair<std::unique_ptr<OpenLeaf>, std::unique_ptr<OpenLeaf>> Split(OpenLeaf& leaf) {
+  // Splits the leaf; the tree has `leaves` leaves afterwards.
+  std::pair<std::unique_ptr<OpenLeaf>, std::unique_ptr<OpenLeaf>> Split(OpenLeaf& leaf, int leaves) {
     const SplitCandidate& s = leaf.split;
     const FeatureMeta& meta = config_.data->meta[static_cast<std::size_t>(s.feature)];
     // Partition the leaf's rows, keeping their order (left rows first).
@@ -194,14 +211,18 @@ class Grower {
         right->bounds.upper = std::min(right->bounds.upper, mid_value);
       }
     }
-    // Histogram of the smaller child; the larger is the parent's minus it.
-    OpenLeaf& small = s.left.n <= s.right.n ? *left : *right;
-    OpenLeaf& large = s.left.n <= s.right.n ? *right : *left;
-    BuildHistogram(data, RowsOf(small.node), grads_, small.hist, scratch_, ctx_);
-    SubtractHistogram(leaf.hist, small.hist, large.hist);
+    SetValue(*left);
+    SetValue(*right);
+    if (CanSplit(leaf.depth + 1, leaves)) {
+      // Histogram of the smaller child; the larger is the parent's minus it.
+      OpenLeaf& small = s.left.n <= s.right.n ? *left : *right;
+      OpenLeaf& large = s.left.n <= s.right.n ? *right : *left;
+      BuildHistogram(data, RowsOf(small.node), grads_, small.hist, scratch_, ctx_);
+      SubtractHistogram(leaf.hist, small.hist, large.hist);
+      FindSplit(*left);
+      FindSplit(*right);
+    }
     Histogram().swap(leaf.hist);
-    Prepare(*left);
-    Prepare(*right);
     return {std::move(left), std::move(right)};
   }
 
@@ -210,6 +231,7 @@ class Grower {
   const Context& ctx_;
   SplitSearch search_;
   GrownTree tree_;
+  int max_leaves_ = 0;
   std::vector<Histogram> scratch_;
   std::vector<std::int32_t> spill_;
 };
