@@ -266,6 +266,8 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
   result.best_iteration = params.num_rounds;
   if (ctx.progress()) ctx.progress()->Begin("training", params.num_rounds);
 
+  const bool evaluate_every_round =
+      options.evaluate_every_round || params.early_stopping_rounds > 0 || ctx.progress() != nullptr;
   std::vector<double> grad, hess;
   std::vector<GradPair> quantized;
   const auto F = static_cast<std::size_t>(data.features);
@@ -322,7 +324,8 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
       model.tree_class.push_back(k);
     }
     EvalRecord rec{iter + 1, std::numeric_limits<double>::quiet_NaN()};
-    if (valid) {
+    const bool last_round = iter + 1 == params.num_rounds;
+    if (valid && (evaluate_every_round || last_round)) {
       rec.valid = EvaluateMetric(result.metric, params.objective, K, valid_labels, valid_margins, valid_weights);
       const bool better = higher_better ? rec.valid > best_metric : rec.valid < best_metric;
       if (better) {
