@@ -148,6 +148,31 @@ Tree ToModelTree(const GrownTree& grown, const Binner& binner, double learning_r
   return tree;
 }
 
+// The bins, fitted on a seeded sample of params.bin_sample_rows rows when there are more: quantile cuts
+// from 200k rows are as good as from millions, at a fraction of the sketching time.
+Binner FitBins(const Frame& train, const std::vector<std::string>& features, std::span<const double> weights,
+               const BinnerOptions& options, const GbdtParams& params, const Context& ctx) {
+  const std::int64_t n = train.num_rows();
+  if (params.bin_sample_rows == 0 || n <= params.bin_sample_rows) return Binner::Fit(train, features, weights, options, ctx);
+  // Selection sampling (Knuth's algorithm S): exactly bin_sample_rows rows, in order, from one stream.
+  Rng rng(params.seed, ~std::uint64_t{0});
+  std::vector<std::int64_t> sample;
+  sample.reserve(static_cast<std::size_t>(params.bin_sample_rows));
+  std::int64_t needed = params.bin_sample_rows;
+  for (std::int64_t r = 0; r < n && needed > 0; ++r) {
+    if (rng.Uniform() * static_cast<double>(n - r) < static_cast<double>(needed)) {
+      sample.push_back(r);
+      --needed;
+    }
+  }
+  std::vector<double> sample_weights;
+  if (!weights.empty()) {
+    sample_weights.reserve(sample.size());
+    for (const std::int64_t r : sample) sample_weights.push_back(weights[static_cast<std::size_t>(r)]);
+  }
+  return Binner::Fit(train.Take(sample), features, sample_weights, options, ctx);
+}
+
 }  // namespace
 
 TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& options, const GbdtParams& params,
@@ -229,7 +254,7 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
   BinnerOptions bin_options;
   bin_options.max_bins = params.max_bins;
   bin_options.max_categories = params.max_bins - 2;
-  const Binner binner = Binner::Fit(train, cols.features, weights, bin_options, ctx);
+  const Binner binner = FitBins(train, cols.features, weights, bin_options, params, ctx);
   const TrainingData data = MakeTrainingData(binner, binner.Transform(train, ctx), monotone);
   TrainingData valid_data;
   if (valid) valid_data = MakeTrainingData(binner, binner.Transform(*valid, ctx), monotone);
