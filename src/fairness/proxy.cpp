@@ -63,7 +63,7 @@ double MutualInformation(const std::vector<int>& x, const std::vector<int>& g, i
 }  // namespace
 
 std::vector<ProxyScore> DetectProxies(const Frame& frame, const std::vector<std::string>& features, const Groups& groups,
-                                      int bins) {
+                                      int bins, int min_group_size) {
   if (bins < 2) throw InvalidArgument("proxy bins must be >= 2", {.field = "bins", .field_kind = "argument",
                                                                   .value = std::to_string(bins)});
   std::vector<std::size_t> rows;
@@ -105,7 +105,7 @@ std::vector<ProxyScore> DetectProxies(const Frame& frame, const std::vector<std:
     std::vector<double> label(rows.size());
     p.max_auc = 0.5;
     for (int target = 0; target < k; ++target) {
-      if (pg[target] == 0 || pg[target] == static_cast<double>(rows.size())) continue;
+      if (pg[target] == 0 || pg[target] < min_group_size || pg[target] == static_cast<double>(rows.size())) continue;
       for (std::size_t j = 0; j < rows.size(); ++j) {
         label[j] = g[j] == target ? 1 : 0;
         if (col.type() == ColumnType::kCategorical) {
@@ -119,7 +119,6 @@ std::vector<ProxyScore> DetectProxies(const Frame& frame, const std::vector<std:
         p.max_auc = auc;
         p.max_auc_group = groups.names[target];
       }
-      if (k == 2) break;  // the other group's AUC is the same
     }
     out.push_back(std::move(p));
   }

@@ -24,8 +24,9 @@ struct ProxyScore {
 
 // Numeric features are cut into up to `bins` bins at quantiles (plus one bin for missing values); categorical
 // features use their categories. Results are sorted by normalized mutual information, highest first.
-// Rows without a group are left out. Features that are string or datetime columns are skipped.
+// Rows without a group are left out. Features that are string or datetime columns are skipped. Groups with fewer
+// than min_group_size rows get no one-vs-rest AUC (a handful of rows separates too easily to mean anything).
 std::vector<ProxyScore> DetectProxies(const Frame& frame, const std::vector<std::string>& features, const Groups& groups,
-                                      int bins = 10);
+                                      int bins = 10, int min_group_size = 30);
 
 }  // namespace finai::fairness
