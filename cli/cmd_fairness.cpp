@@ -315,13 +315,11 @@ void RunMitigate(const FairnessArgs& a, const GlobalOptions& global) {
   fairness::MitigationOptions opt;
   opt.method = fairness::ParseMethod(a.method);
   opt.constraint = fairness::ParseConstraint(a.constraint);
-  if (opt.method == fairness::Method::kExpGrad && opt.constraint == fairness::Constraint::kEqualOpportunity) {
-    // The reduction handles it too; nothing to refuse.
-  }
   for (const auto& v : SplitList(a.grid)) opt.grid.push_back(ParseNumber(v, "--grid"));
   opt.threshold = a.threshold;
   opt.favorable_is_event = FavorableIsEvent(a.favorable);
   opt.test_fraction = a.test_fraction;
+  opt.min_group_size = a.min_group_size;
   opt.expgrad_iterations = a.iterations;
   opt.target = a.target;
   opt.event = a.event;
@@ -381,6 +379,8 @@ void AddCommon(CLI::App* cmd, FairnessArgs& a) {
   cmd->add_option("--threshold", a.threshold, "Predict the event when score >= threshold")->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--favorable", a.favorable, "Which decision favours the applicant: non-event (approval) or event")
       ->check(CLI::IsMember({"event", "non-event"}));
+  cmd->add_option("--min-group-size", a.min_group_size, "Below this many rows a metric is not estimable (mitigate: "
+                  "groups this small in the test part are left out of the table)")->check(CLI::NonNegativeNumber);
   cmd->add_flag("--json", a.json, "Print JSON");
   AddDataOptions(*cmd, a.data);
 }
@@ -395,8 +395,6 @@ void RegisterFairness(CLI::App& app, GlobalOptions& global) {
   AddCommon(audit, *au);
   audit->add_option("--score", au->score, "Column holding the model's score (probability of the event)");
   audit->add_option("--model", au->model, "finai tree model file to score the data with");
-  audit->add_option("--min-group-size", au->min_group_size, "Below this many rows a metric is not estimable")
-      ->check(CLI::NonNegativeNumber);
   audit->add_option("--bootstrap", au->bootstrap, "Bootstrap replicates for intervals (0 = none)")->check(CLI::Range(0, 100000));
   audit->add_option("--confidence", au->confidence, "Confidence level of the intervals")->check(CLI::Range(0.5, 0.999));
   audit->add_option("--calibration-bands", au->calibration_bands, "Score bands for calibration within groups")

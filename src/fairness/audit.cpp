@@ -135,7 +135,7 @@ void Validate(const AuditOptions& o) {
 }  // namespace
 
 FairnessSummary SummarizeDecisions(std::span<const double> labels, std::span<const double> decisions,
-                                   std::span<const int> group_of_row, int num_groups) {
+                                   std::span<const int> group_of_row, int num_groups, int min_group_size) {
   std::vector<double> n(num_groups), sel(num_groups), pos(num_groups), tp(num_groups), neg(num_groups), fp(num_groups);
   for (std::size_t i = 0; i < labels.size(); ++i) {
     const int g = group_of_row[i];
@@ -153,7 +153,7 @@ FairnessSummary SummarizeDecisions(std::span<const double> labels, std::span<con
   auto spread = [&](const std::vector<double>& num, const std::vector<double>& den, bool ratio) {
     double lo = INFINITY, hi = -INFINITY;
     for (int g = 0; g < num_groups; ++g) {
-      if (den[g] == 0) continue;
+      if (den[g] == 0 || den[g] < min_group_size || n[g] < min_group_size) continue;
       lo = std::min(lo, num[g] / den[g]);
       hi = std::max(hi, num[g] / den[g]);
     }

@@ -69,7 +69,7 @@ TradeoffRow Measure(const Setup& s, double level, std::span<const double> decisi
   for (std::size_t i = 0; i < decisions.size(); ++i) correct += 1 - std::abs(decisions[i] - s.test.y[i]);
   row.accuracy = correct / static_cast<double>(decisions.size());
   row.auc = metrics::Auc(s.test.y, scores);
-  const FairnessSummary f = SummarizeDecisions(s.test.y, decisions, s.test.g, s.k);
+  const FairnessSummary f = SummarizeDecisions(s.test.y, decisions, s.test.g, s.k, s.options->min_group_size);
   row.demographic_parity_difference = f.demographic_parity_difference;
   row.demographic_parity_ratio = f.demographic_parity_ratio;
   row.equalized_odds_difference = f.equalized_odds_difference;
@@ -286,9 +286,6 @@ TradeoffTable Mitigate(const Frame& frame, const Schema& schema, const Groups& g
     }
     case Method::kExpGrad: {
       table.level_name = "tolerance";
-      if (options.constraint == Constraint::kEqualOpportunity) {
-        // supported by the reduction, but documented as DP / EO; keep it.
-      }
       for (double eps : grid) {
         const std::vector<double> q = ExpGrad(s, eps);
         table.rows.push_back(Measure(s, eps, q, q));

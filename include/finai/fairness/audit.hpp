@@ -108,13 +108,14 @@ GroupRates ComputeRates(std::span<const double> labels, std::span<const double> 
                         bool favorable_is_event, int min_group_size, bool probabilities);
 
 // fairlearn's summary of decisions by group: between-groups difference of selection rates and max of TPR and FPR
-// differences (no minimum size); used by the mitigation trade-off tables. decisions may be fractional (the
-// probability of the event under a randomized classifier).
+// differences; used by the mitigation trade-off tables. decisions may be fractional (the probability of the event
+// under a randomized classifier). A group with fewer than min_group_size rows (or, for a TPR or FPR, events or
+// non-events) is left out of the comparison.
 struct FairnessSummary {
   double demographic_parity_difference = 0, demographic_parity_ratio = 0, equalized_odds_difference = 0,
          true_positive_rate_difference = 0;
 };
 FairnessSummary SummarizeDecisions(std::span<const double> labels, std::span<const double> decisions,
-                                   std::span<const int> group_of_row, int num_groups);
+                                   std::span<const int> group_of_row, int num_groups, int min_group_size = 0);
 
 }  // namespace finai::fairness

@@ -73,7 +73,8 @@ struct MitigationOptions {
   std::vector<double> grid;           // levels; empty: the method's default grid (see docs/fairness.md)
   double threshold = 0.5;
   bool favorable_is_event = false;
-  double test_fraction = 0.3;         // stratified hold-out on which the table is measured
+  double test_fraction = 0.3;
+  int min_group_size = 30;            // groups smaller than this in the test part are left out of the table's metrics         // stratified hold-out on which the table is measured
   int expgrad_iterations = 20;
   gbdt::GbdtParams params;            // the trees (few rounds)
   std::string target;
