@@ -376,7 +376,6 @@ void AddCommon(CLI::App* cmd, FairnessArgs& a) {
   cmd->add_option("--event", a.event, "The outcome value that is the event (default: bad, default, 1, yes, ...)");
   cmd->add_option("--sensitive", a.sensitive, "Sensitive column(s), comma-separated for intersections")->required();
   cmd->add_option("--bands", a.bands, "Bands of a numeric sensitive column, e.g. Age=25,35,50,65 (repeatable)");
-  cmd->add_option("--threshold", a.threshold, "Predict the event when score >= threshold")->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--favorable", a.favorable, "Which decision favours the applicant: non-event (approval) or event")
       ->check(CLI::IsMember({"event", "non-event"}));
   cmd->add_option("--min-group-size", a.min_group_size, "Below this many rows a metric is not estimable (mitigate: "
@@ -393,6 +392,7 @@ void RegisterFairness(CLI::App& app, GlobalOptions& global) {
   auto au = std::make_shared<FairnessArgs>();
   auto* audit = fair->add_subcommand("audit", "Rates, disparities, calibration and proxies by group of a sensitive attribute");
   AddCommon(audit, *au);
+  audit->add_option("--threshold", au->threshold, "Predict the event when score >= threshold (any scale for --score)");
   audit->add_option("--score", au->score, "Column holding the model's score (probability of the event)");
   audit->add_option("--model", au->model, "finai tree model file to score the data with");
   audit->add_option("--bootstrap", au->bootstrap, "Bootstrap replicates for intervals (0 = none)")->check(CLI::Range(0, 100000));
@@ -407,6 +407,8 @@ void RegisterFairness(CLI::App& app, GlobalOptions& global) {
   auto* mitigate = fair->add_subcommand("mitigate", "Train trees with a mitigation method over a grid and print the "
                                                     "accuracy / fairness trade-off table");
   AddCommon(mitigate, *mi);
+  mitigate->add_option("--threshold", mi->threshold, "Predict the event when probability >= threshold")
+      ->check(CLI::Range(0.0, 1.0));
   mitigate->add_option("--method", mi->method, "reweighing, di-remover, expgrad, thresholds or reject-option")->required();
   mitigate->add_option("--constraint", mi->constraint,
                        "expgrad and thresholds: demographic_parity, equalized_odds or equal_opportunity");
