@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "finai/core/error.hpp"
@@ -29,13 +30,13 @@ std::vector<std::string> MasterScale::Names() const {
 }
 
 MasterScale ParseMasterScale(const nlohmann::json& spec, const std::string& source) {
-  auto fail = [&](const std::string& what, const std::string& key, const std::string& value,
+  auto fail = [&](const std::string& what, const std::string& key, const std::optional<std::string>& value,
                   const std::string& expected) -> void {
     throw InvalidData("master scale: " + what,
                       {.file = source, .field = key, .field_kind = "key", .value = value, .expected = expected});
   };
   if (!spec.is_object() || !spec.contains("grades") || !spec["grades"].is_array() || spec["grades"].empty()) {
-    fail("no grades", "grades", spec.is_object() && spec.contains("grades") ? spec["grades"].dump() : "",
+    fail("no grades", "grades", spec.is_object() && spec.contains("grades") ? std::optional(spec["grades"].dump()) : std::nullopt,
          "a non-empty array of {\"name\", \"upper\"[, \"pd\"]}");
   }
   MasterScale scale;
@@ -46,13 +47,13 @@ MasterScale ParseMasterScale(const nlohmann::json& spec, const std::string& sour
     const std::string where = fmt::format("grades[{}]", k);
     if (!g.is_object()) fail("a grade is not an object", where, g.dump(), "{\"name\": ..., \"upper\": ...}");
     if (!g.contains("name") || !g["name"].is_string() || g["name"].get<std::string>().empty()) {
-      fail("a grade has no name", where + ".name", g.contains("name") ? g["name"].dump() : "", "a non-empty string");
+      fail("a grade has no name", where + ".name", g.contains("name") ? std::optional(g["name"].dump()) : std::nullopt, "a non-empty string");
     }
     MasterGrade grade;
     grade.name = g["name"].get<std::string>();
     if (!names.insert(grade.name).second) fail("a grade name is repeated", where + ".name", grade.name, "distinct names");
     if (!g.contains("upper") || !g["upper"].is_number()) {
-      fail("a grade has no upper PD bound", where + ".upper", g.contains("upper") ? g["upper"].dump() : "",
+      fail("a grade has no upper PD bound", where + ".upper", g.contains("upper") ? std::optional(g["upper"].dump()) : std::nullopt,
            "a number in (0, 1]");
     }
     grade.upper = g["upper"].get<double>();
