@@ -169,6 +169,41 @@ def main():
     out["isotonic"] = {"x": xi.tolist(), "y": yi.tolist(), "w": wi.tolist(), "query": q.tolist(),
                        "predicted": iso.predict(q).tolist(), "fitted": iso.predict(xi).tolist()}
 
+    # Inputs of the CLI tests (tests/golden/validate.test): the grade-table sample with a categorical channel and a
+    # second, noisier score, and a reference sample whose PDs and channel mix have shifted.
+    rng2 = np.random.default_rng(7)
+    channels = np.array(["branch", "online", "broker"])
+    chan = channels[rng2.choice(3, size=2000, p=[0.5, 0.3, 0.2])]
+    score2 = np.round(logits + rng2.normal(0, 1.5, size=2000), 4)
+    cli = pd.DataFrame({"default": np.where(yd == 1, "yes", "no"), "pd": np.round(pdv, 8), "grade": gnames,
+                        "channel": chan, "score2": score2})
+    cli.to_csv(os.path.join(ROOT, "tests", "golden", "inputs", "validate_pd.csv"), index=False)
+    ref_pd = np.round(np.exp(rng2.uniform(np.log(0.001), np.log(0.25), size=800)), 8)
+    ref = pd.DataFrame({"default": np.where(rng2.uniform(size=800) < ref_pd, "yes", "no"), "pd": ref_pd,
+                        "grade": np.array(grades)[np.searchsorted([0.01, 0.03, 0.1, 1.0], ref_pd, side="left")],
+                        "channel": channels[rng2.choice(3, size=800, p=[0.6, 0.3, 0.1])],
+                        "score2": np.round(np.log(ref_pd / (1 - ref_pd)) + rng2.normal(0, 1.5, size=800), 4)})
+    ref.to_csv(os.path.join(ROOT, "tests", "golden", "inputs", "validate_reference.csv"), index=False)
+    yc = (cli["default"] == "yes").to_numpy().astype(int)
+    pc = cli["pd"].to_numpy()
+    print("CLI validate_pd.csv:", delong(yc, [pc, cli["score2"].to_numpy()]))
+    t = cli.assign(y=yc).groupby("grade").agg(n=("y", "size"), d=("y", "sum"), pd=("pd", "mean"))
+    for gname, row in t.iterrows():
+        print("  grade %s n %d d %d mean PD %.5f binomial %.4g Jeffreys %.4g" % (
+            gname, row.n, row.d, row.pd, stats.binomtest(int(row.d), int(row.n), row.pd, alternative="greater").pvalue,
+            stats.beta.cdf(row.pd, row.d + 0.5, row.n - row.d + 0.5)))
+    print("  with master-scale PD 0.005 for A: binomial %.4g Jeffreys %.4g" % (
+        stats.binomtest(int(t.d["A"]), int(t.n["A"]), 0.005, alternative="greater").pvalue,
+        stats.beta.cdf(0.005, t.d["A"] + 0.5, t.n["A"] - t.d["A"] + 0.5)))
+    print("  HL:", hosmer_lemeshow(yc, pc)["statistic"], hosmer_lemeshow(yc, pc)["p_value"])
+    print("  PSI of pd vs reference: %.6f" % psi(ref["pd"].to_numpy(), pc)["psi"])
+    print("  PSI of score2 vs reference: %.6f" % psi(ref["score2"].to_numpy(), cli["score2"].to_numpy())["psi"])
+    rs_ = ref["channel"].value_counts(normalize=True)
+    as2 = cli["channel"].value_counts(normalize=True)
+    print("  CSI of channel: %.6f" % sum((as2[k] - rs_[k]) * np.log(as2[k] / rs_[k]) for k in channels))
+    shares = t.n / t.n.sum()
+    print("  HHI %.4f" % (shares ** 2).sum())
+
     with open(os.path.join(HERE, "validation_golden.json"), "w") as f:
         json.dump(out, f, default=float)
     tc = out["two_class_example"]
