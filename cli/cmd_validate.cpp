@@ -20,6 +20,7 @@
 #include "finai/validation/discrimination.hpp"
 #include "finai/validation/grade_table.hpp"
 #include "finai/validation/master_scale.hpp"
+#include "finai/validation/migration.hpp"
 #include "finai/validation/stability.hpp"
 
 namespace finai::cli {
@@ -36,6 +37,7 @@ struct ValidateArgs {
   std::string score;
   std::string pd;
   std::string grade;
+  std::string previous_grade;
   std::string master_scale;
   std::string compare;
   std::string reference;
@@ -148,6 +150,12 @@ void RunValidate(const ValidateArgs& a, const GlobalOptions& global) {
   const Column* compare_column = a.compare.empty() ? nullptr : &frame.column(a.compare);
   const Column* pd_column = a.pd.empty() ? nullptr : &frame.column(a.pd);
   const Column* grade_column = a.grade.empty() ? nullptr : &frame.column(a.grade);
+  const Column* previous_column = a.previous_grade.empty() ? nullptr : &frame.column(a.previous_grade);
+  if (previous_column && !scale && !grade_column) {
+    throw InvalidArgument("a migration matrix needs the current grades",
+                          {.field = "--previous-grade", .field_kind = "option",
+                           .expected = "--grade or --master-scale beside it"});
+  }
 
   std::vector<std::int64_t> rows;  // rows with a known outcome
   std::vector<double> labels;
@@ -203,6 +211,7 @@ void RunValidate(const ValidateArgs& a, const GlobalOptions& global) {
   std::optional<val::HosmerLemeshowResult> hl;
   std::string hl_note;
   std::optional<val::GradeTable> grades;
+  std::optional<val::MigrationMatrix> migration;
   if (pd) {
     Json calibration{{"pd", pd_source}, {"brier", metrics::Brier(labels, *pd)}};
     try {
@@ -242,6 +251,30 @@ void RunValidate(const ValidateArgs& a, const GlobalOptions& global) {
                                           {"ecb_hi", grades->concentration.ecb}};
     }
     out["calibration"] = std::move(calibration);
+    if (previous_column) {
+      // Grades best first as in the table; a previous grade the table lacks goes last, in text order.
+      std::vector<std::string> order;
+      for (const auto& r : grades->grades) order.push_back(r.grade);
+      std::vector<std::string> previous(rows.size());
+      std::vector<std::string> extra;
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (previous_column->IsMissing(rows[i])) continue;  // unrated before: skipped by the matrix
+        previous[i] = previous_column->ValueText(rows[i]);
+        if (std::find(order.begin(), order.end(), previous[i]) == order.end() &&
+            std::find(extra.begin(), extra.end(), previous[i]) == extra.end()) {
+          extra.push_back(previous[i]);
+        }
+      }
+      std::sort(extra.begin(), extra.end());
+      order.insert(order.end(), extra.begin(), extra.end());
+      migration = val::RatingMigration(previous, grade_of, order);
+      out["migration"] = Json{{"from", a.previous_grade}, {"grades", migration->grades},
+                              {"counts", migration->counts}, {"rates", migration->rates},
+                              {"total", migration->total}, {"stable_share", migration->stable_share},
+                              {"upgrade_share", migration->upgrade_share},
+                              {"downgrade_share", migration->downgrade_share},
+                              {"beyond_one_notch_share", migration->beyond_one_notch_share}};
+    }
   }
 
   std::optional<val::StabilityIndex> psi;
@@ -250,6 +283,11 @@ void RunValidate(const ValidateArgs& a, const GlobalOptions& global) {
   if (!a.reference.empty()) {
     const CsvTable ref = LoadData(a.reference, a.data, ctx);
     reference_rows = static_cast<std::size_t>(ref.frame.num_rows());
+    const auto ref_names = ref.frame.ColumnNames();
+    if (std::find(ref_names.begin(), ref_names.end(), a.score) == ref_names.end()) {
+      throw NotFound("the reference sample has no score column",
+                     {.file = a.reference, .field = a.score, .expected = "the same score column as --data"});
+    }
     const Column& ref_score = ref.frame.column(a.score);
     if (!ref_score.is_numeric()) {
       throw InvalidData("the score column of the reference sample is not numeric",
@@ -260,8 +298,7 @@ void RunValidate(const ValidateArgs& a, const GlobalOptions& global) {
     Json characteristics = Json::object();
     for (const std::string& name : frame.ColumnNames()) {
       if (name == a.score || name == target_name || name == a.compare || name == a.pd) continue;
-      const auto names = ref.frame.ColumnNames();
-      if (std::find(names.begin(), names.end(), name) == names.end()) continue;
+      if (std::find(ref_names.begin(), ref_names.end(), name) == ref_names.end()) continue;
       auto s = ColumnStability(ref.frame.column(name), frame.column(name), a.psi_bins);
       if (!s) continue;
       characteristics[name] = StabilityJson(*s);
@@ -329,6 +366,25 @@ void RunValidate(const ValidateArgs& a, const GlobalOptions& global) {
       std::printf("  concentration: HHI %.4f, normalised %.4f, ECB HI %.4f over %d grades\n", c.hhi, c.normalised,
                   c.ecb, c.grades);
     }
+    if (migration) {
+      std::printf("\nmigration from '%s' (rows: previous grade, columns: current; row shares, %lld obligors)\n",
+                  a.previous_grade.c_str(), static_cast<long long>(migration->total));
+      std::printf("  %-10s", "");
+      for (const auto& g : migration->grades) std::printf(" %8s", g.c_str());
+      std::printf(" %8s\n", "rows");
+      for (std::size_t i = 0; i < migration->grades.size(); ++i) {
+        std::int64_t row_total = 0;
+        std::printf("  %-10s", migration->grades[i].c_str());
+        for (std::size_t j = 0; j < migration->grades.size(); ++j) {
+          std::printf(" %8.4f", migration->rates[i][j]);
+          row_total += migration->counts[i][j];
+        }
+        std::printf(" %8lld\n", static_cast<long long>(row_total));
+      }
+      std::printf("  stable %.4f, upgraded %.4f, downgraded %.4f, more than one grade %.4f\n",
+                  migration->stable_share, migration->upgrade_share, migration->downgrade_share,
+                  migration->beyond_one_notch_share);
+    }
   }
   if (psi) {
     std::printf("\nstability against %s (%zu rows)\n", a.reference.c_str(), reference_rows);
@@ -355,6 +411,8 @@ void RegisterValidate(CLI::App& app, GlobalOptions& global) {
   auto* grade = cmd->add_option("--grade", a->grade, "Rating grade column for the per-grade table");
   cmd->add_option("--master-scale", a->master_scale, "Master scale JSON: grades from the PD (docs/validation.md)")
       ->excludes(grade);
+  cmd->add_option("--previous-grade", a->previous_grade, "Earlier rating column: migration matrix to the current "
+                                                       "grades (--grade or --master-scale)");
   cmd->add_option("--compare", a->compare, "Second score column: DeLong's test of the two AUROCs");
   cmd->add_option("--reference", a->reference, "Reference sample (CSV, same columns): PSI of the score, CSI of "
                                                "the other columns");

@@ -184,6 +184,16 @@ def main():
                         "channel": channels[rng2.choice(3, size=800, p=[0.6, 0.3, 0.1])],
                         "score2": np.round(np.log(ref_pd / (1 - ref_pd)) + rng2.normal(0, 1.5, size=800), 4)})
     ref.to_csv(os.path.join(ROOT, "tests", "golden", "inputs", "validate_reference.csv"), index=False)
+    # A rating one year earlier: the current band moved by up to one notch (empty = not rated then).
+    prev = np.clip(band + rng2.choice([-1, 0, 0, 0, 1], size=2000), 0, 3)
+    prev_names = np.array(grades)[prev].astype(object)
+    prev_names[rng2.uniform(size=2000) < 0.05] = ""
+    cli.insert(3, "previous_grade", prev_names)
+    cli.to_csv(os.path.join(ROOT, "tests", "golden", "inputs", "validate_pd.csv"), index=False)
+    rated = prev_names != ""
+    mig = pd.crosstab(pd.Categorical(prev_names[rated], grades), pd.Categorical(gnames[rated], grades), dropna=False)
+    print("  migration counts", mig.values.tolist(), "rates row A", (mig.values[0] / mig.values[0].sum()).round(4),
+          "stable %.4f" % np.mean(prev_names[rated] == gnames[rated]))
     yc = (cli["default"] == "yes").to_numpy().astype(int)
     pc = cli["pd"].to_numpy()
     print("CLI validate_pd.csv:", delong(yc, [pc, cli["score2"].to_numpy()]))
