@@ -1,11 +1,11 @@
-// AUROC with DeLong's variance, by the midrank algorithm of Sun & Xu (2014): O(n log n) instead of the
+// AUROC with DeLong's variance, by the midrank approach of Sun & Xu (2014): O(n log n) instead of the
 // O(m n) placement values of DeLong et al. (1988).
 #include <boost/math/distributions/normal.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
+#include <utility>
 #include <vector>
 
 #include "finai/core/error.hpp"
@@ -16,51 +16,49 @@ namespace finai::validation {
 
 namespace {
 
-// 1-based ranks of values with ties given their mean rank.
-std::vector<double> MidRanks(const std::vector<double>& values) {
-  std::vector<std::size_t> order(values.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
-  std::vector<double> ranks(values.size());
-  for (std::size_t i = 0; i < order.size();) {
-    std::size_t j = i;
-    while (j + 1 < order.size() && values[order[j + 1]] == values[order[i]]) ++j;
-    const double mid = 0.5 * static_cast<double>(i + j) + 1.0;  // mean of ranks i+1 .. j+1
-    for (std::size_t k = i; k <= j; ++k) ranks[order[k]] = mid;
-    i = j + 1;
-  }
-  return ranks;
-}
-
-// DeLong's structural components of one score: V10 per event (the share of non-events it beats) and V01 per
-// non-event (the share of events that beat it); the AUC is the mean of either.
+// DeLong's structural components of one score: V10 per event (the share of non-events it beats, ties 1/2) and
+// V01 per non-event (the share of events that beat it); the AUC is the mean of either. Indexed by the row's
+// position among the events (non-events) in input order, so that two scores' components pair up.
 struct Components {
   std::vector<double> v10;
   std::vector<double> v01;
   double auc = 0;
 };
 
+// Sun & Xu (2014) obtain the components from midranks: for an event, its midrank among all rows minus its
+// midrank among the events is the number of non-events below it plus half of those tied with it. One sort and
+// a walk over tie groups gives those counts directly, without forming the three rankings.
 Components ComputeComponents(std::span<const double> labels, std::span<const double> scores) {
-  std::vector<double> events, non_events;
-  for (std::size_t i = 0; i < labels.size(); ++i) (labels[i] == 1.0 ? events : non_events).push_back(scores[i]);
-  const auto m = static_cast<double>(events.size());
-  const auto n = static_cast<double>(non_events.size());
-  std::vector<double> all = events;
-  all.insert(all.end(), non_events.begin(), non_events.end());
-  const std::vector<double> tz = MidRanks(all);
-  const std::vector<double> tx = MidRanks(events);
-  const std::vector<double> ty = MidRanks(non_events);
+  std::vector<std::size_t> ordinal(labels.size());  // position among the events, or among the non-events
+  std::size_t m = 0, n = 0;
+  for (std::size_t i = 0; i < labels.size(); ++i) ordinal[i] = labels[i] == 1.0 ? m++ : n++;
+  std::vector<std::pair<double, std::size_t>> sorted(scores.size());
+  for (std::size_t i = 0; i < scores.size(); ++i) sorted[i] = {scores[i], i};
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   Components c;
-  c.v10.resize(events.size());
-  c.v01.resize(non_events.size());
-  // An event's rank among all rows minus its rank among events counts the non-events below it (ties 1/2).
-  double sum = 0;
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    c.v10[i] = (tz[i] - tx[i]) / n;
-    sum += c.v10[i];
+  c.v10.resize(m);
+  c.v01.resize(n);
+  const auto md = static_cast<double>(m);
+  const auto nd = static_cast<double>(n);
+  std::size_t events_below = 0, non_events_below = 0;
+  for (std::size_t g = 0; g < sorted.size();) {
+    std::size_t end = g;
+    std::size_t events = 0;
+    while (end < sorted.size() && sorted[end].first == sorted[g].first) events += labels[sorted[end++].second] == 1.0;
+    const std::size_t non_events = (end - g) - events;
+    const double v10 = (static_cast<double>(non_events_below) + 0.5 * static_cast<double>(non_events)) / nd;
+    const double v01 = (md - static_cast<double>(events_below) - 0.5 * static_cast<double>(events)) / md;
+    for (std::size_t k = g; k < end; ++k) {
+      const std::size_t row = sorted[k].second;
+      (labels[row] == 1.0 ? c.v10 : c.v01)[ordinal[row]] = labels[row] == 1.0 ? v10 : v01;
+    }
+    events_below += events;
+    non_events_below += non_events;
+    g = end;
   }
-  for (std::size_t j = 0; j < non_events.size(); ++j) c.v01[j] = 1.0 - (tz[events.size() + j] - ty[j]) / m;
-  c.auc = sum / m;
+  double sum = 0;
+  for (double v : c.v10) sum += v;
+  c.auc = sum / md;
   return c;
 }
 

@@ -2,7 +2,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -18,8 +17,11 @@ MigrationMatrix RatingMigration(std::span<const std::string> from, std::span<con
   MigrationMatrix m;
   if (order.empty()) {
     std::set<std::string> seen;
-    for (const auto& g : from) if (!g.empty()) seen.insert(g);
-    for (const auto& g : to) if (!g.empty()) seen.insert(g);
+    for (const auto* ratings : {&from, &to}) {
+      for (const auto& g : *ratings) {
+        if (!g.empty()) seen.insert(g);
+      }
+    }
     m.grades.assign(seen.begin(), seen.end());
   } else {
     m.grades = order;
