@@ -54,5 +54,6 @@ void RegisterRiskGarch(CLI::App& risk, GlobalOptions& global);  // `finai risk g
 void RegisterRiskVar(CLI::App& risk, GlobalOptions& global);       // `finai risk var`
 void RegisterRiskBacktest(CLI::App& risk, GlobalOptions& global);  // `finai risk backtest`
 void RegisterRiskOprisk(CLI::App& risk, GlobalOptions& global);    // `finai risk oprisk`
+void RegisterFairness(CLI::App& app, GlobalOptions& global);       // `finai fairness audit|mitigate`
 
 }  // namespace finai::cli

@@ -63,14 +63,15 @@ struct Evaluator {
 
 void SearchNumeric(const Evaluator& ev, const HistBin* bins, const FeatureMeta& meta, int feature,
                    SplitCandidate& best) {
-  const HistBin& missing = bins[meta.missing_bin];
-  const NodeSums miss{missing.g, missing.h, missing.n};
+  const int cb = ev.search.count_bits;
+  const NodeSums miss = Unpack(bins[meta.missing_bin], cb);
   NodeSums acc;
   for (int t = 0; t + 1 < meta.missing_bin; ++t) {
-    acc.g += bins[t].g;
-    acc.h += bins[t].h;
-    acc.n += bins[t].n;
-    if (bins[t].n == 0) continue;  // same partition as the previous threshold
+    if (bins[t].hn == 0) continue;  // no rows: same partition as the previous threshold
+    const NodeSums b = Unpack(bins[t], cb);
+    acc.g += b.g;
+    acc.h += b.h;
+    acc.n += b.n;
     // Missing values to the right, then to the left. When the node has none, the direction is a choice
     // for future data: send them where most of the training rows went.
     ev.Consider(acc, best, feature, [&](SplitCandidate& c) {
@@ -89,7 +90,7 @@ void SearchNumeric(const Evaluator& ev, const HistBin* bins, const FeatureMeta& 
   }
   // Every value left, missing values right: the split that separates "unknown" from "known".
   if (meta.missing_bin >= 1) {
-    const HistBin& last = bins[meta.missing_bin - 1];
+    const NodeSums last = Unpack(bins[meta.missing_bin - 1], cb);
     acc.g += last.g;
     acc.h += last.h;
     acc.n += last.n;
@@ -107,27 +108,29 @@ void SearchCategorical(const Evaluator& ev, const HistBin* bins, const FeatureMe
                        double cat_smooth, int max_cat_threshold, int min_data_per_category, SplitCandidate& best) {
   // Categories with enough rows, ordered by their mean gradient: the best binary partition of an ordered
   // set is a prefix (Fisher 1958), so scanning prefixes from both ends finds it for squared-error-like gains.
+  const int cb = ev.search.count_bits;
+  const auto at = [&](int b) { return Unpack(bins[b], cb); };
   std::vector<int> cats;
   for (int b = 0; b < meta.num_bins; ++b) {
     if (b == meta.missing_bin || b == meta.other_bin) continue;
-    if (bins[b].n >= min_data_per_category) cats.push_back(b);
+    if (at(b).n >= min_data_per_category) cats.push_back(b);
   }
   if (cats.empty()) return;
   const LeafMath& m = ev.search.math;
   std::stable_sort(cats.begin(), cats.end(), [&](int a, int b) {
-    const NodeSums sa{bins[a].g, bins[a].h, bins[a].n}, sb{bins[b].g, bins[b].h, bins[b].n};
+    const NodeSums sa = at(a), sb = at(b);
     return m.G(sa) / (m.H(sa) + cat_smooth) < m.G(sb) / (m.H(sb) + cat_smooth);
   });
-  const HistBin& missing = bins[meta.missing_bin];
-  const NodeSums miss{missing.g, missing.h, missing.n};
+  const NodeSums miss = at(meta.missing_bin);
   const int limit = std::min<int>(max_cat_threshold, static_cast<int>(cats.size()));
   for (int direction = 0; direction < 2; ++direction) {
     NodeSums acc;
     for (int i = 0; i < limit; ++i) {
       const int b = direction == 0 ? cats[static_cast<std::size_t>(i)] : cats[cats.size() - 1 - static_cast<std::size_t>(i)];
-      acc.g += bins[b].g;
-      acc.h += bins[b].h;
-      acc.n += bins[b].n;
+      const NodeSums sb = at(b);
+      acc.g += sb.g;
+      acc.h += sb.h;
+      acc.n += sb.n;
       const auto describe = [&](bool missing_left) {
         return [&, missing_left, i](SplitCandidate& c) {
           c.categorical = true;
