@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   finai::cli::RegisterProfile(app, global);
   finai::cli::RegisterTrain(app, global);
   finai::cli::RegisterModelVerbs(app, global);
+  finai::cli::RegisterValidate(app, global);
   finai::cli::RegisterRisk(app, global);
   finai::cli::RegisterFairness(app, global);
   try {
