@@ -21,26 +21,38 @@ double ScaleFor(double max_abs, std::size_t n, int bits) {
 constexpr std::size_t kMinRowsPerThread = 8192;
 }  // namespace
 
-GradScale QuantizeGradients(std::span<const double> grad, std::span<const double> hess, std::vector<GradPair>& out) {
-  double max_g = 0, max_h = 0;
-  for (std::size_t i = 0; i < grad.size(); ++i) {
-    max_g = std::max(max_g, std::fabs(grad[i]));
-    max_h = std::max(max_h, std::fabs(hess[i]));
-  }
+GradScale QuantizeGradients(std::span<const double> grad, std::span<const double> hess, std::vector<GradPair>& out,
+                            const Context& ctx) {
+  // The largest magnitudes, per block then over blocks: a maximum does not depend on the order.
+  const int threads = ctx.EffectiveThreads();
+  std::vector<double> block_max_g(static_cast<std::size_t>(threads), 0.0), block_max_h(block_max_g);
+  ParallelForBlocks(ctx, 0, static_cast<std::int64_t>(grad.size()), [&](std::int64_t lo, std::int64_t hi, int t) {
+    double max_g = 0, max_h = 0;
+    for (auto i = static_cast<std::size_t>(lo); i < static_cast<std::size_t>(hi); ++i) {
+      max_g = std::max(max_g, std::fabs(grad[i]));
+      max_h = std::max(max_h, std::fabs(hess[i]));
+    }
+    block_max_g[static_cast<std::size_t>(t)] = max_g;
+    block_max_h[static_cast<std::size_t>(t)] = max_h;
+  });
+  const double max_g = *std::max_element(block_max_g.begin(), block_max_g.end());
+  const double max_h = *std::max_element(block_max_h.begin(), block_max_h.end());
   GradScale scale;
   scale.count_bits = std::max(1, static_cast<int>(std::bit_width(grad.size())));
   scale.g = ScaleFor(max_g, grad.size(), 62);
-  // Even for 2^31 rows the hessians keep 31 bits; for a million rows, 42.
+  // Even for 2^31 rows the hessians keep 30 bits; for a million rows, 42.
   scale.h = ScaleFor(max_h, hess.size(), 62 - scale.count_bits);
   out.resize(grad.size());
-  for (std::size_t i = 0; i < grad.size(); ++i) {
-    // Round to nearest by adding a half and truncating (cheaper than llround; the hessian is never
-    // negative and the gradient's sign is restored).
-    const double g = grad[i] * scale.g;
-    const auto g_fixed = static_cast<std::int64_t>(std::fabs(g) + 0.5);
-    const auto h_fixed = static_cast<std::uint64_t>(hess[i] * scale.h + 0.5);
-    out[i] = {g < 0 ? -g_fixed : g_fixed, (h_fixed << scale.count_bits) | 1};
-  }
+  ParallelForBlocks(ctx, 0, static_cast<std::int64_t>(grad.size()), [&](std::int64_t lo, std::int64_t hi, int) {
+    for (auto i = static_cast<std::size_t>(lo); i < static_cast<std::size_t>(hi); ++i) {
+      // Round to nearest by adding a half and truncating (cheaper than llround; the hessian is never
+      // negative and the gradient's sign is restored).
+      const double g = grad[i] * scale.g;
+      const auto g_fixed = static_cast<std::int64_t>(std::fabs(g) + 0.5);
+      const auto h_fixed = static_cast<std::uint64_t>(hess[i] * scale.h + 0.5);
+      out[i] = {g < 0 ? -g_fixed : g_fixed, (h_fixed << scale.count_bits) | 1};
+    }
+  });
   return scale;
 }
 

@@ -47,7 +47,8 @@ inline NodeSums Unpack(const HistBin& b, int count_bits) {
 }
 
 // Rounds gradients to fixed point with scales that cannot overflow a sum over `rows` rows.
-GradScale QuantizeGradients(std::span<const double> grad, std::span<const double> hess, std::vector<GradPair>& out);
+GradScale QuantizeGradients(std::span<const double> grad, std::span<const double> hess, std::vector<GradPair>& out,
+                            const Context& ctx);
 
 using Histogram = std::vector<HistBin>;
 

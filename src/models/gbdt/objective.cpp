@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "finai/core/parallel.hpp"
+
 namespace finai::gbdt {
 
 namespace {
@@ -27,37 +29,39 @@ std::vector<double> BaseMargin(ObjectiveKind kind, int num_classes, std::span<co
 
 void ComputeGradients(ObjectiveKind kind, int num_classes, int k, std::span<const double> margins,
                       std::span<const double> labels, std::span<const double> weights, std::vector<double>& grad,
-                      std::vector<double>& hess) {
+                      std::vector<double>& hess, const Context& ctx) {
   const std::size_t n = labels.size();
   grad.resize(n);
   hess.resize(n);
   const auto K = static_cast<std::size_t>(num_classes);
-  for (std::size_t i = 0; i < n; ++i) {
-    const double w = weights[i];
-    switch (kind) {
-      case ObjectiveKind::kBinaryLogLoss: {
-        const double p = Sigmoid(margins[i]);
-        grad[i] = (p - labels[i]) * w;
-        hess[i] = std::max(p * (1 - p), kMinHessian) * w;
-        break;
-      }
-      case ObjectiveKind::kSquaredError:
-        grad[i] = (margins[i] - labels[i]) * w;
-        hess[i] = w;
-        break;
-      case ObjectiveKind::kMulticlassSoftmax: {
-        const double* m = margins.data() + i * K;
-        const double top = *std::max_element(m, m + K);
-        double denom = 0;
-        for (std::size_t c = 0; c < K; ++c) denom += std::exp(m[c] - top);
-        const double p = std::exp(m[k] - top) / denom;
-        const double y = labels[i] == static_cast<double>(k) ? 1.0 : 0.0;
-        grad[i] = (p - y) * w;
-        hess[i] = std::max(2.0 * p * (1 - p), kMinHessian) * w;  // XGBoost's diagonal approximation
-        break;
+  ParallelForBlocks(ctx, 0, static_cast<std::int64_t>(n), [&](std::int64_t lo, std::int64_t hi, int) {
+    for (auto i = static_cast<std::size_t>(lo); i < static_cast<std::size_t>(hi); ++i) {
+      const double w = weights[i];
+      switch (kind) {
+        case ObjectiveKind::kBinaryLogLoss: {
+          const double p = Sigmoid(margins[i]);
+          grad[i] = (p - labels[i]) * w;
+          hess[i] = std::max(p * (1 - p), kMinHessian) * w;
+          break;
+        }
+        case ObjectiveKind::kSquaredError:
+          grad[i] = (margins[i] - labels[i]) * w;
+          hess[i] = w;
+          break;
+        case ObjectiveKind::kMulticlassSoftmax: {
+          const double* m = margins.data() + i * K;
+          const double top = *std::max_element(m, m + K);
+          double denom = 0;
+          for (std::size_t c = 0; c < K; ++c) denom += std::exp(m[c] - top);
+          const double p = std::exp(m[k] - top) / denom;
+          const double y = labels[i] == static_cast<double>(k) ? 1.0 : 0.0;
+          grad[i] = (p - y) * w;
+          hess[i] = std::max(2.0 * p * (1 - p), kMinHessian) * w;  // XGBoost's diagonal approximation
+          break;
+        }
       }
     }
-  }
+  });
 }
 
 void TransformMargins(ObjectiveKind kind, std::span<double> row) {

@@ -5,6 +5,7 @@
 #include <span>
 #include <vector>
 
+#include "finai/core/context.hpp"
 #include "finai/models/gbdt/params.hpp"
 
 namespace finai::gbdt {
@@ -14,10 +15,11 @@ namespace finai::gbdt {
 std::vector<double> BaseMargin(ObjectiveKind kind, int num_classes, std::span<const double> labels,
                                std::span<const double> weights);
 
-// Gradients and hessians for class k of every row (margins are row-major, rows x num_classes).
+// Gradients and hessians for class k of every row (margins are row-major, rows x num_classes). Rows are
+// independent, so the work is spread over ctx's threads without changing any value.
 void ComputeGradients(ObjectiveKind kind, int num_classes, int k, std::span<const double> margins,
                       std::span<const double> labels, std::span<const double> weights, std::vector<double>& grad,
-                      std::vector<double>& hess);
+                      std::vector<double>& hess, const Context& ctx);
 
 // Margin to prediction in place (one row of num_classes values): sigmoid, identity or softmax.
 void TransformMargins(ObjectiveKind kind, std::span<double> row);

@@ -300,10 +300,15 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
     ctx.ThrowIfCancelled();
     // Row and column samples: one random stream each per iteration, drawn sequentially (deterministic).
     std::vector<std::int32_t> rows;
-    rows.reserve(static_cast<std::size_t>(n));
-    Rng row_rng(params.seed, 2 * static_cast<std::uint64_t>(iter));
-    for (std::int64_t r = 0; r < n; ++r) {
-      if (params.subsample >= 1.0 || row_rng.Uniform() < params.subsample) rows.push_back(static_cast<std::int32_t>(r));
+    if (params.subsample >= 1.0) {
+      rows.resize(static_cast<std::size_t>(n));
+      std::iota(rows.begin(), rows.end(), 0);
+    } else {
+      rows.reserve(static_cast<std::size_t>(n));
+      Rng row_rng(params.seed, 2 * static_cast<std::uint64_t>(iter));
+      for (std::int64_t r = 0; r < n; ++r) {
+        if (row_rng.Uniform() < params.subsample) rows.push_back(static_cast<std::int32_t>(r));
+      }
     }
     std::vector<char> tree_features(F, 1);
     if (params.colsample_bytree < 1.0) {
@@ -316,20 +321,26 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
       for (std::size_t i = 0; i < keep; ++i) tree_features[order[i]] = 1;
     }
     for (int k = 0; k < K; ++k) {
-      ComputeGradients(params.objective, K, k, margins, labels, weights, grad, hess);
-      const GradScale scale = QuantizeGradients(grad, hess, quantized);
+      ComputeGradients(params.objective, K, k, margins, labels, weights, grad, hess, ctx);
+      const GradScale scale = QuantizeGradients(grad, hess, quantized, ctx);
       const GrowerConfig config{&data, &params, scale, tree_features, &groups};
       const GrownTree grown = GrowTree(config, rows, quantized, ctx);
       Tree tree = ToModelTree(grown, binner, params.learning_rate);
       // Add the tree to the margins of every training and validation row. The grower left the sampled
       // rows grouped by leaf, so only rows outside the sample walk the tree.
-      for (const BinNode& node : grown.nodes) {
-        if (!node.is_leaf()) continue;
-        const double value = tree.nodes[static_cast<std::size_t>(&node - grown.nodes.data())].value;
+      // Leaves hold disjoint rows, so they can be done in parallel.
+      std::vector<std::size_t> leaves;
+      for (std::size_t i = 0; i < grown.nodes.size(); ++i) {
+        if (grown.nodes[i].is_leaf()) leaves.push_back(i);
+      }
+      ParallelForDynamic(ctx, 0, static_cast<std::int64_t>(leaves.size()), [&](std::int64_t l) {
+        const std::size_t leaf = leaves[static_cast<std::size_t>(l)];
+        const BinNode& node = grown.nodes[leaf];
+        const double value = tree.nodes[leaf].value;
         for (std::int64_t i = node.begin; i < node.end; ++i) {
           margins[static_cast<std::size_t>(grown.rows[static_cast<std::size_t>(i)] * K + k)] += value;
         }
-      }
+      });
       if (rows.size() < static_cast<std::size_t>(n)) {
         std::vector<char> sampled(static_cast<std::size_t>(n), 0);
         for (const std::int32_t r : rows) sampled[static_cast<std::size_t>(r)] = 1;
@@ -340,10 +351,12 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
         }
       }
       if (valid) {
-        for (std::int64_t r = 0; r < valid_data.rows; ++r) {
-          const int leaf = grown.LeafOf(valid_data.row(r), valid_data.meta);
-          valid_margins[static_cast<std::size_t>(r * K + k)] += tree.nodes[static_cast<std::size_t>(leaf)].value;
-        }
+        ParallelForBlocks(ctx, 0, valid_data.rows, [&](std::int64_t lo, std::int64_t hi, int) {
+          for (std::int64_t r = lo; r < hi; ++r) {
+            const int leaf = grown.LeafOf(valid_data.row(r), valid_data.meta);
+            valid_margins[static_cast<std::size_t>(r * K + k)] += tree.nodes[static_cast<std::size_t>(leaf)].value;
+          }
+        });
       }
       model.trees.push_back(std::move(tree));
       model.tree_class.push_back(k);

@@ -188,19 +188,9 @@ class Grower {
     std::int32_t* first = tree_.rows.data() + begin;
     const auto count = static_cast<std::size_t>(end - begin);
     const std::uint8_t* codes = config_.data->column(s.feature);
-    // Left rows are compacted in place, right rows go through a reused buffer; both are written every time
-    // and only the matching counter moves.
-    spill_.resize(count);
-    std::size_t left_count = 0, right_count = 0;
-    for (std::size_t i = 0; i < count; ++i) {
-      const std::int32_t r = first[i];
-      const std::uint8_t go = goes_left[codes[r]];
-      first[left_count] = r;
-      spill_[right_count] = r;
-      left_count += go;
-      right_count += 1 - go;
-    }
-    std::copy(spill_.begin(), spill_.begin() + static_cast<std::ptrdiff_t>(right_count), first + left_count);
+    const std::size_t left_count = count >= static_cast<std::size_t>(kRowParallelRows) && ctx_.EffectiveThreads() > 1
+                                       ? PartitionParallel(first, count, codes, goes_left)
+                                       : PartitionSerial(first, count, codes, goes_left);
     const std::int64_t middle = begin + static_cast<std::int64_t>(left_count);
     FINAI_CHECK(middle - begin == s.left.n, "partition disagrees with the histogram");
 
@@ -247,6 +237,64 @@ class Grower {
     if (!fam.expand) Histogram().swap(leaf.hist);
     fam.parent = std::move(leaf_ptr);
     return fam;
+  }
+
+  // Stable partition of rows[0, count) by goes_left[code of the row]; returns the number going left. Left
+  // rows are compacted in place, right rows go through a reused buffer; both are written every time and
+  // only the matching counter moves.
+  std::size_t PartitionSerial(std::int32_t* rows, std::size_t count, const std::uint8_t* codes,
+                              const std::array<std::uint8_t, 256>& goes_left) {
+    spill_.resize(count);
+    std::size_t left_count = 0, right_count = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::int32_t r = rows[i];
+      const std::uint8_t go = goes_left[codes[r]];
+      rows[left_count] = r;
+      spill_[right_count] = r;
+      left_count += go;
+      right_count += 1 - go;
+    }
+    std::copy(spill_.begin(), spill_.begin() + static_cast<std::ptrdiff_t>(right_count), rows + left_count);
+    return left_count;
+  }
+
+  // The same partition on all threads: each block counts its left rows, then writes its rows at offsets
+  // given by the counts of the blocks before it. The result is exactly PartitionSerial's.
+  std::size_t PartitionParallel(std::int32_t* rows, std::size_t count, const std::uint8_t* codes,
+                                const std::array<std::uint8_t, 256>& goes_left) {
+    const auto blocks = static_cast<std::size_t>(ctx_.EffectiveThreads());
+    const auto bound = [&](std::size_t b) { return count * b / blocks; };
+    std::vector<std::size_t> lefts(blocks, 0);
+    ParallelFor(ctx_, 0, static_cast<std::int64_t>(blocks), [&](std::int64_t b) {
+      std::size_t left = 0;
+      for (std::size_t i = bound(static_cast<std::size_t>(b)); i < bound(static_cast<std::size_t>(b) + 1); ++i) {
+        left += goes_left[codes[rows[i]]];
+      }
+      lefts[static_cast<std::size_t>(b)] = left;
+    });
+    std::vector<std::size_t> left_at(blocks), right_at(blocks);
+    std::size_t total_left = 0;
+    for (std::size_t b = 0; b < blocks; ++b) total_left += lefts[b];
+    for (std::size_t b = 0, l = 0, r = total_left; b < blocks; ++b) {
+      left_at[b] = l;
+      right_at[b] = r;
+      l += lefts[b];
+      r += bound(b + 1) - bound(b) - lefts[b];
+    }
+    spill_.resize(count);
+    ParallelFor(ctx_, 0, static_cast<std::int64_t>(blocks), [&](std::int64_t b) {
+      std::size_t l = left_at[static_cast<std::size_t>(b)], r = right_at[static_cast<std::size_t>(b)];
+      for (std::size_t i = bound(static_cast<std::size_t>(b)); i < bound(static_cast<std::size_t>(b) + 1); ++i) {
+        const std::int32_t row = rows[i];
+        if (goes_left[codes[row]]) {
+          spill_[l++] = row;
+        } else {
+          spill_[r++] = row;
+        }
+      }
+    });
+    std::copy(spill_.begin(), spill_.begin() + static_cast<std::ptrdiff_t>(count), rows);
+    return total_left;
   }
 
   static std::int64_t SmallerChildRows(const Family& fam) {
