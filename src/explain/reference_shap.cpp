@@ -44,6 +44,11 @@ ShapMatrix ReferenceShapValues(const GbdtModel& model, const gbdt::FeatureMatrix
                           {.field = "features", .field_kind = "parameter", .value = std::to_string(m),
                            .expected = "at most " + std::to_string(std::min(max_features, 20)) + " features"});
   }
+  if (x.cols != m || x.values.size() != static_cast<std::size_t>(x.rows) * static_cast<std::size_t>(std::max(m, 0))) {
+    throw InvalidArgument("the feature matrix does not fit the model",
+                          {.field = "cols", .field_kind = "parameter", .value = std::to_string(x.cols),
+                           .expected = std::to_string(m) + " columns"});
+  }
   ShapMatrix out;
   out.rows = x.rows;
   out.outputs = model.num_outputs();

@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <string>
 
 #include "cover.hpp"
+#include "finai/core/error.hpp"
 #include "finai/core/parallel.hpp"
 #include "finai/models/gbdt/predict.hpp"
 
@@ -158,6 +160,12 @@ std::vector<double> ExpectedValues(const GbdtModel& model) {
 }
 
 ShapMatrix ShapValues(const GbdtModel& model, const gbdt::FeatureMatrix& x, const Context& ctx) {
+  if (x.cols != static_cast<int>(model.features.size()) ||
+      x.values.size() != static_cast<std::size_t>(x.rows) * static_cast<std::size_t>(std::max(x.cols, 0))) {
+    throw InvalidArgument("the feature matrix does not fit the model (build it with BuildFeatureMatrix)",
+                          {.field = "cols", .field_kind = "parameter", .value = std::to_string(x.cols),
+                           .expected = std::to_string(model.features.size()) + " columns, rows x columns values"});
+  }
   ShapMatrix out;
   out.rows = x.rows;
   out.outputs = model.num_outputs();

@@ -22,6 +22,21 @@ Context Threads(int t) {
   return ctx;
 }
 
+// The random models must exercise categorical splits and deep paths, or the comparisons prove less than they claim.
+bool HasCategoricalSplit(const gbdt::GbdtModel& model) {
+  for (const auto& tree : model.trees) {
+    for (const auto& node : tree.nodes) {
+      if (!node.is_leaf() && node.category_set >= 0) return true;
+    }
+  }
+  return false;
+}
+int MaxDepth(const gbdt::GbdtModel& model) {
+  int depth = 0;
+  for (const auto& tree : model.trees) depth = std::max(depth, tree.depth());
+  return depth;
+}
+
 // Sum of contributions plus the expected value must be the margin the predictor computes, on every row and output.
 void ExpectAdditive(const gbdt::GbdtModel& model, const Frame& data) {
   const gbdt::FeatureMatrix x = gbdt::BuildFeatureMatrix(model, data, Context());
@@ -36,21 +51,6 @@ void ExpectAdditive(const gbdt::GbdtModel& model, const Frame& data) {
       ASSERT_NEAR(sum, margin[static_cast<std::size_t>(r) * shap.outputs + k], 1e-9) << "row " << r << " output " << k;
     }
   }
-}
-
-// The random models must exercise categorical splits and deep paths, or the comparisons prove less than they claim.
-bool HasCategoricalSplit(const gbdt::GbdtModel& model) {
-  for (const auto& tree : model.trees) {
-    for (const auto& node : tree.nodes) {
-      if (!node.is_leaf() && node.category_set >= 0) return true;
-    }
-  }
-  return false;
-}
-int MaxDepth(const gbdt::GbdtModel& model) {
-  int depth = 0;
-  for (const auto& tree : model.trees) depth = std::max(depth, tree.depth());
-  return depth;
 }
 
 void ExpectEqualsOracle(const gbdt::GbdtModel& model, const Frame& data) {
@@ -71,7 +71,9 @@ TEST(TreeShap, AdditiveOnRandomBinaryModels) {
 
 TEST(TreeShap, AdditiveOnRegressionAndMulticlassAndDeepTrees) {
   const Frame reg = RandomFrame(800, 6, 0, 7);
-  ExpectAdditive(TrainModel(reg, ObjectiveKind::kSquaredError, 10, 12, 7), RandomFrame(200, 6, 0, 8));
+  const gbdt::GbdtModel deep = TrainModel(reg, ObjectiveKind::kSquaredError, 10, 12, 7);
+  EXPECT_GE(MaxDepth(deep), 11);
+  ExpectAdditive(deep, RandomFrame(200, 6, 0, 8));
   const Frame multi = RandomFrame(800, 4, 3, 9);
   ExpectAdditive(TrainModel(multi, ObjectiveKind::kMulticlassSoftmax, 8, 4, 9), RandomFrame(200, 4, 3, 10));
 }
@@ -135,6 +137,15 @@ TEST(TreeShap, ExpectedValueIsTheCoverWeightedMeanPlusBase) {
   EXPECT_DOUBLE_EQ(shap.at(0, 0, 0), 2.25);  // phi = leaf - tree mean = 2 - (-0.25)
   EXPECT_DOUBLE_EQ(shap.at(1, 0, 0), -0.75);
   EXPECT_DOUBLE_EQ(shap.at(0, 0, 1), 0.25);
+}
+
+TEST(TreeShap, RefusesAMatrixOfAnotherShape) {
+  gbdt::GbdtModel model;
+  model.base_margin = {0};
+  model.features.resize(3);
+  const gbdt::FeatureMatrix x{.rows = 1, .cols = 2, .values = {1.0, 2.0}};
+  EXPECT_THROW(ShapValues(model, x, Context()), InvalidArgument);
+  EXPECT_THROW(ReferenceShapValues(model, x), InvalidArgument);
 }
 
 TEST(TreeShap, OracleRefusesTooManyFeatures) {
