@@ -55,5 +55,6 @@ void RegisterRiskVar(CLI::App& risk, GlobalOptions& global);       // `finai ris
 void RegisterRiskBacktest(CLI::App& risk, GlobalOptions& global);  // `finai risk backtest`
 void RegisterRiskOprisk(CLI::App& risk, GlobalOptions& global);    // `finai risk oprisk`
 void RegisterFairness(CLI::App& app, GlobalOptions& global);       // `finai fairness audit|mitigate`
+void RegisterExplain(CLI::App& app, GlobalOptions& global);        // `finai explain`
 
 }  // namespace finai::cli

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   finai::cli::RegisterValidate(app, global);
   finai::cli::RegisterRisk(app, global);
   finai::cli::RegisterFairness(app, global);
+  finai::cli::RegisterExplain(app, global);
   try {
     // CLI11 would report an unknown verb as "A subcommand is required"; name it instead.
     std::string verbs;

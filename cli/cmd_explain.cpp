@@ -1,0 +1,182 @@
+// `finai explain`: SHAP contributions of every row (exact path-dependent TreeSHAP, margin scale), or the reason
+// codes of every row (top-k factors toward refusal, texts from the schema, sensitive features never given).
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "finai/core/error.hpp"
+#include "finai/explain/reason_codes.hpp"
+#include "finai/explain/tree_shap.hpp"
+#include "finai/models/gbdt/model_io.hpp"
+
+namespace finai::cli {
+
+namespace {
+using Json = nlohmann::ordered_json;
+
+struct ExplainArgs {
+  std::string model;
+  std::string data_file;
+  DataOptions data;
+  std::string output;
+  std::string id_column;
+  int reasons = 0;
+  bool reasons_given = false;
+  bool json = false;
+};
+
+// Where the output goes: a file named by -o or standard output.
+class Output {
+ public:
+  explicit Output(const std::string& path) : path_(path) {
+    if (path.empty()) return;
+    file_ = std::fopen(path.c_str(), "w");
+    if (!file_) throw IoError("cannot create the output file", {.file = path});
+  }
+  ~Output() {
+    if (file_ != stdout) std::fclose(file_);
+  }
+  Output(const Output&) = delete;
+  Output& operator=(const Output&) = delete;
+  void Write(const std::string& text) { std::fputs(text.c_str(), file_); }
+  void Close() {
+    if (file_ == stdout) return;
+    const bool ok = std::fclose(file_) == 0;
+    file_ = stdout;
+    if (!ok) throw IoError("cannot write the output file", {.file = path_});
+  }
+
+ private:
+  std::string path_;
+  std::FILE* file_ = stdout;
+};
+
+// CSV text of a field: quoted when it holds a comma, a quote or a line break.
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+void WriteContributions(const gbdt::GbdtModel& model, const explain::ShapMatrix& shap,
+                        const std::vector<std::string>& ids, const std::string& id_name, bool json, Output& out) {
+  const bool multi = shap.outputs > 1;
+  auto suffix = [&](int k) { return multi ? "_" + model.class_labels[static_cast<std::size_t>(k)] : std::string(); };
+  if (json) {
+    Json rows = Json::array();
+    for (std::int64_t r = 0; r < shap.rows; ++r) {
+      Json row{{id_name, ids[static_cast<std::size_t>(r)]}};
+      for (int k = 0; k < shap.outputs; ++k) {
+        Json contributions = Json::object();
+        for (int j = 0; j < shap.features; ++j) contributions[model.features[j].name] = shap.at(r, k, j);
+        Json entry{{"contributions", std::move(contributions)}, {"expected_value", shap.at(r, k, shap.features)}};
+        if (multi) row[model.class_labels[static_cast<std::size_t>(k)]] = std::move(entry);
+        else row.update(entry);
+      }
+      rows.push_back(std::move(row));
+    }
+    Json doc{{"method", "path-dependent TreeSHAP"}, {"scale", "margin"}, {"rows", std::move(rows)}};
+    out.Write(doc.dump(2) + "\n");
+    return;
+  }
+  std::string header = CsvField(id_name);
+  for (int k = 0; k < shap.outputs; ++k) {
+    for (const auto& f : model.features) header += "," + CsvField(f.name + suffix(k));
+    header += ",expected_value" + suffix(k);
+  }
+  out.Write(header + "\n");
+  std::string line;
+  for (std::int64_t r = 0; r < shap.rows; ++r) {
+    line = CsvField(ids[static_cast<std::size_t>(r)]);
+    for (int k = 0; k < shap.outputs; ++k) {
+      for (int j = 0; j < shap.width(); ++j) line += fmt::format(",{}", shap.at(r, k, j));
+    }
+    line += '\n';
+    out.Write(line);
+  }
+}
+
+void WriteReasons(const std::vector<std::vector<explain::Reason>>& reasons, const explain::ShapMatrix& shap,
+                  const std::vector<std::string>& ids, const std::string& id_name, bool json, Output& out) {
+  if (json) {
+    Json rows = Json::array();
+    for (std::size_t r = 0; r < reasons.size(); ++r) {
+      double margin = 0;
+      for (int j = 0; j < shap.width(); ++j) margin += shap.at(static_cast<std::int64_t>(r), 0, j);
+      Json list = Json::array();
+      for (const auto& reason : reasons[r]) {
+        list.push_back({{"feature", reason.name}, {"text", reason.text}, {"contribution", reason.contribution}});
+      }
+      rows.push_back({{id_name, ids[r]}, {"margin", margin}, {"reasons", std::move(list)}});
+    }
+    out.Write(Json{{"method", "path-dependent TreeSHAP"}, {"rows", std::move(rows)}}.dump(2) + "\n");
+    return;
+  }
+  // Long format: one line per reason, rank 1 the strongest; a row without any reason has no line.
+  out.Write(CsvField(id_name) + ",rank,feature,text,contribution\n");
+  for (std::size_t r = 0; r < reasons.size(); ++r) {
+    for (std::size_t i = 0; i < reasons[r].size(); ++i) {
+      const auto& reason = reasons[r][i];
+      out.Write(fmt::format("{},{},{},{},{}\n", CsvField(ids[r]), i + 1, CsvField(reason.name), CsvField(reason.text),
+                            reason.contribution));
+    }
+  }
+}
+
+void RunExplain(const ExplainArgs& a, const GlobalOptions& global) {
+  if (a.reasons_given && a.reasons < 1) {
+    throw InvalidArgument("the number of reasons must be positive",
+                          {.field = "--reasons", .field_kind = "option", .value = std::to_string(a.reasons),
+                           .expected = "an integer >= 1 (Regulation B: at most 4 principal reasons)"});
+  }
+  const Context ctx = MakeContext(global);
+  const gbdt::GbdtModel model = gbdt::LoadModel(a.model);
+  if (a.reasons_given && model.num_outputs() != 1) {
+    throw Unsupported("reason codes explain one score; a multiclass model has one per class",
+                      {.field = "--reasons", .field_kind = "option", .expected = "a binary or regression model"});
+  }
+  const CsvTable table = LoadData(a.data_file, a.data, ctx);
+  const gbdt::FeatureMatrix x = gbdt::BuildFeatureMatrix(model, table.frame, ctx);
+  const explain::ShapMatrix shap = explain::ShapValues(model, x, ctx);
+  const Column* id = a.id_column.empty() ? nullptr : &table.frame.column(a.id_column);
+  std::vector<std::string> ids;
+  ids.reserve(static_cast<std::size_t>(x.rows));
+  for (std::int64_t r = 0; r < x.rows; ++r) ids.push_back(id ? id->ValueText(r) : std::to_string(r + 1));
+  const std::string id_name = a.id_column.empty() ? "row" : a.id_column;
+  Output out(a.output);
+  if (a.reasons_given) {
+    const auto reasons = explain::ReasonCodes(model, shap, {.max_reasons = a.reasons, .schema = &table.schema});
+    WriteReasons(reasons, shap, ids, id_name, a.json, out);
+  } else {
+    WriteContributions(model, shap, ids, id_name, a.json, out);
+  }
+  out.Close();
+}
+}  // namespace
+
+void RegisterExplain(CLI::App& app, GlobalOptions& global) {
+  auto a = std::make_shared<ExplainArgs>();
+  auto* explain = app.add_subcommand("explain", "Explain a tree model's scores: exact TreeSHAP contributions per "
+                                                "row, or reason codes (--reasons)");
+  explain->add_option("--model", a->model, "Model file (.json or .fgb)")->required();
+  explain->add_option("--data", a->data_file, "Rows to explain (CSV)")->required();
+  auto* reasons = explain->add_option("--reasons", a->reasons,
+                                      "Write the top N reasons toward refusal per row instead of all contributions "
+                                      "(4 if given without a number)")
+                      ->expected(0, 1)
+                      ->default_str("4");
+  explain->add_option("--id-column", a->id_column, "Column written beside each row (default: row number)");
+  explain->add_option("-o,--output", a->output, "File to write (default: standard output)");
+  explain->add_flag("--json", a->json, "Write JSON instead of CSV");
+  AddDataOptions(*explain, a->data);
+  explain->callback([a, reasons, &global] {
+    a->reasons_given = reasons->count() > 0;
+    if (a->reasons_given && reasons->results().size() == 1 && reasons->results()[0].empty()) a->reasons = 4;
+    RunExplain(*a, global);
+  });
+}
+
+}  // namespace finai::cli

@@ -1,0 +1,44 @@
+// SHAP values of boosted tree models on the margin scale: exact path-dependent TreeSHAP (Lundberg et al. 2020,
+// Algorithm 2) as the fast path, and a brute-force enumeration of feature subsets as the oracle. The background
+// distribution is the training data as the trees remember it: each node's cover (sum of training hessians).
+// docs/explain.md states the definitions and what is tested.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "finai/core/context.hpp"
+#include "finai/models/gbdt/model.hpp"
+
+namespace finai::explain {
+
+// Contributions, row-major: rows x outputs x (features + 1). Column j < features is feature j's contribution,
+// the last column is the expected value (the cover-weighted mean margin, base margin included). For every row
+// and output, the contributions plus the expected value equal the model's margin.
+struct ShapMatrix {
+  std::int64_t rows = 0;
+  int outputs = 1;
+  int features = 0;
+  std::vector<double> values;
+
+  int width() const { return features + 1; }
+  double at(std::int64_t row, int output, int column) const {
+    return values[(static_cast<std::size_t>(row) * outputs + output) * width() + column];
+  }
+  const double* row(std::int64_t r, int output = 0) const {
+    return values.data() + (static_cast<std::size_t>(r) * outputs + output) * width();
+  }
+};
+
+// The margin with no feature known, per output: base margin plus each tree's cover-weighted mean leaf value.
+std::vector<double> ExpectedValues(const gbdt::GbdtModel& model);
+
+// Exact path-dependent TreeSHAP, O(trees x leaves x depth^2) per row. Rows run in parallel; each row adds its
+// trees in model order, so the result is bit-identical at any thread count.
+ShapMatrix ShapValues(const gbdt::GbdtModel& model, const gbdt::FeatureMatrix& x, const Context& ctx);
+
+// The oracle: exact Shapley values of v(S) = E[f(x) | x_S] by enumerating every subset of the model's features,
+// with E[f(x) | x_S] from the cover-weighted tree walk. Exponential: InvalidArgument beyond `max_features`.
+ShapMatrix ReferenceShapValues(const gbdt::GbdtModel& model, const gbdt::FeatureMatrix& x, int max_features = 12);
+
+}  // namespace finai::explain
