@@ -46,11 +46,24 @@ double PenalisedLogLikelihood(const Problem& pb, const Eigen::VectorXd& beta) {
   return LogLikelihood(pb, pb.x * beta) - 0.5 * beta.cwiseProduct(pb.penalty).dot(beta);
 }
 
+// X' diag(d) X by column dot products: k is small and n large, and Eigen's general product would start an
+// OpenMP team per call (slow on a busy machine, and nothing to gain at this size).
+Eigen::MatrixXd WeightedGram(const Eigen::MatrixXd& x, const Eigen::VectorXd& d) {
+  const Eigen::Index k = x.cols();
+  Eigen::MatrixXd g(k, k);
+  Eigen::VectorXd scaled;
+  for (Eigen::Index a = 0; a < k; ++a) {
+    scaled = x.col(a).cwiseProduct(d);
+    for (Eigen::Index b = 0; b <= a; ++b) g(a, b) = g(b, a) = scaled.dot(x.col(b));
+  }
+  return g;
+}
+
 // Finds a column that is (numerically) a linear combination of the columns before it: the pivots of a
 // Cholesky factorisation of the scaled Gram matrix, taken in column order. Names it in the error.
 void CheckFullRank(const Problem& pb) {
   const Eigen::Index k = pb.x.cols();
-  Eigen::MatrixXd gram = pb.x.transpose() * pb.w.asDiagonal() * pb.x;
+  Eigen::MatrixXd gram = WeightedGram(pb.x, pb.w);
   Eigen::VectorXd scale(k);
   for (Eigen::Index j = 0; j < k; ++j) scale[j] = gram(j, j) > 0 ? 1.0 / std::sqrt(gram(j, j)) : 0.0;
   gram = scale.asDiagonal() * gram * scale.asDiagonal();
@@ -195,7 +208,7 @@ LogisticFit FitLogistic(const DesignMatrix& x, std::span<const double> y, std::s
     Eigen::VectorXd p = eta.unaryExpr([](double v) { return Sigmoid(v); });
     Eigen::VectorXd wv = pb.w.cwiseProduct(p.cwiseProduct((1 - p.array()).matrix()));
     if (gradient) *gradient = pb.x.transpose() * pb.w.cwiseProduct(pb.y - p) - pb.penalty.cwiseProduct(beta);
-    Eigen::MatrixXd h = pb.x.transpose() * wv.asDiagonal() * pb.x;
+    Eigen::MatrixXd h = WeightedGram(pb.x, wv);
     h.diagonal() += pb.penalty;
     return h;
   };
