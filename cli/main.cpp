@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   finai::cli::RegisterTrain(app, global);
   finai::cli::RegisterModelVerbs(app, global);
   finai::cli::RegisterRisk(app, global);
+  finai::cli::RegisterScorecard(app, global);
   try {
     // CLI11 would report an unknown verb as "A subcommand is required"; name it instead.
     std::string verbs;
