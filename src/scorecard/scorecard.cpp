@@ -113,6 +113,7 @@ std::vector<ManualBins> ParseBinningSpec(std::string_view text, std::string_view
   }
   if (!j.is_object()) throw InvalidData("the binning spec must be a JSON object", {.file = std::string(source)});
   std::vector<ManualBins> out;
+  try {
   for (const auto& [name, spec] : j.items()) {
     ManualBins m;
     m.feature = name;
@@ -142,6 +143,11 @@ std::vector<ManualBins> ParseBinningSpec(std::string_view text, std::string_view
       }
     }
     out.push_back(std::move(m));
+  }
+  } catch (const InvalidData& e) {
+    ErrorLocation loc = e.location();
+    loc.file = std::string(source);
+    throw InvalidData(e.detail(), loc);
   }
   return out;
 }
