@@ -322,7 +322,7 @@ void BinningOptions::Validate() const {
     throw InvalidArgument("binning option out of range",
                           {.field = field, .field_kind = "option", .value = std::move(value), .expected = expected});
   };
-  if (max_prebins < 2 || max_prebins > 1000) bad("max_prebins", std::to_string(max_prebins), "in [2, 1000]");
+  if (max_prebins < 2 || max_prebins > kMaxPreBins) bad("max_prebins", std::to_string(max_prebins), "in [2, 256]");
   if (max_bins < 1 || max_bins > 100) bad("max_bins", std::to_string(max_bins), "in [1, 100]");
   if (!(min_bin_share >= 0 && min_bin_share <= 0.5)) bad("min_bin_share", fmt::format("{}", min_bin_share), "in [0, 0.5]");
   if (!(min_prebin_share >= 0 && min_prebin_share <= 0.5)) bad("min_prebin_share", fmt::format("{}", min_prebin_share), "in [0, 0.5]");

@@ -61,20 +61,38 @@ Segmentation Solve(std::span<const double> events, std::span<const double> non_e
       }
     }
   }
-  // f[((k * (n+1) + i) * (n+1) + j) * 2 + p]: best objective with k+1 bins, the last one [i, j), phase p.
+  // Layer k of f: f[(i * (n+1) + j) * 2 + p] = best objective with k+1 bins, the last one [i, j), phase p.
+  // Only two layers of values are kept; the predecessors (previous bin's start * 2 + phase) of every layer
+  // are kept for the reconstruction, as 16-bit numbers (n <= kMaxPreBins).
   const std::size_t phases = 2;
-  const std::size_t stride_k = idx(n, n) + 1;
-  std::vector<double> f(static_cast<std::size_t>(max_k) * stride_k * phases, kNegInf);
-  std::vector<std::int32_t> parent(f.size(), -1);  // previous bin's start * 2 + phase
-  const auto at = [&](int k, int i, int j, int p) { return (static_cast<std::size_t>(k) * stride_k + idx(i, j)) * phases + static_cast<std::size_t>(p); };
+  const std::size_t layer = (idx(n, n) + 1) * phases;
+  std::vector<double> f(layer, kNegInf), next(layer, kNegInf);
+  std::vector<std::int16_t> parent(static_cast<std::size_t>(max_k) * layer, -1);
+  const auto at = [&](int i, int j, int p) { return idx(i, j) * phases + static_cast<std::size_t>(p); };
   for (int j = 1; j <= n; ++j) {
-    if (!std::isnan(term[idx(0, j)])) f[at(0, 0, j, 0)] = term[idx(0, j)];
+    if (!std::isnan(term[idx(0, j)])) f[at(0, j, 0)] = term[idx(0, j)];
   }
-  for (int k = 0; k + 1 < max_k; ++k) {
+  Segmentation best;
+  best.trend = trend;
+  int bk = -1, bi = -1, bp = -1;
+  double bv = kNegInf;
+  for (int k = 0; k < max_k; ++k) {
+    // The best segmentation so far that covers every pre-bin, with k+1 bins.
+    for (int i = 0; i < n; ++i) {
+      for (int p = 0; p < 2; ++p) {
+        if (f[at(i, n, p)] > bv) {
+          bv = f[at(i, n, p)];
+          bk = k, bi = i, bp = p;
+        }
+      }
+    }
+    if (k + 1 == max_k) break;
+    std::fill(next.begin(), next.end(), kNegInf);
+    std::int16_t* next_parent = parent.data() + static_cast<std::size_t>(k + 1) * layer;
     for (int j = 1; j < n; ++j) {
       for (int i = 0; i < j; ++i) {
         for (int p = 0; p < 2; ++p) {
-          const double base = f[at(k, i, j, p)];
+          const double base = f[at(i, j, p)];
           if (base == kNegInf) continue;
           const double prev_rate = rate[idx(i, j)];
           for (int l = j + 1; l <= n; ++l) {
@@ -82,29 +100,16 @@ Segmentation Solve(std::span<const double> events, std::span<const double> non_e
             if (std::isnan(t)) continue;
             const int q = NextPhase(trend, p, prev_rate, rate[idx(j, l)], c.min_event_rate_diff);
             if (q < 0) continue;
-            double& slot = f[at(k + 1, j, l, q)];
+            double& slot = next[at(j, l, q)];
             if (base + t > slot) {
               slot = base + t;
-              parent[at(k + 1, j, l, q)] = i * 2 + p;
+              next_parent[at(j, l, q)] = static_cast<std::int16_t>(i * 2 + p);
             }
           }
         }
       }
     }
-  }
-  Segmentation best;
-  best.trend = trend;
-  int bk = -1, bi = -1, bp = -1;
-  double bv = kNegInf;
-  for (int k = 0; k < max_k; ++k) {
-    for (int i = 0; i < n; ++i) {
-      for (int p = 0; p < 2; ++p) {
-        if (f[at(k, i, n, p)] > bv) {
-          bv = f[at(k, i, n, p)];
-          bk = k, bi = i, bp = p;
-        }
-      }
-    }
+    f.swap(next);
   }
   if (bk < 0) return best;
   best.feasible = true;
@@ -112,7 +117,7 @@ Segmentation Solve(std::span<const double> events, std::span<const double> non_e
   int j = n;
   for (int k = bk, i = bi, p = bp; k >= 0; --k) {
     best.ends.push_back(j);
-    const std::int32_t from = parent[at(k, i, j, p)];
+    const std::int16_t from = parent[static_cast<std::size_t>(k) * layer + at(i, j, p)];
     j = i;
     if (k > 0) {
       i = from / 2;
@@ -155,6 +160,11 @@ Segmentation OptimalSegmentation(std::span<const double> events, std::span<const
   if (events.size() != non_events.size() || events.empty()) {
     throw InvalidArgument("pre-bin events and non-events must be non-empty and of equal length",
                           {.value = fmt::format("{} and {}", events.size(), non_events.size())});
+  }
+  if (events.size() > static_cast<std::size_t>(kMaxPreBins)) {
+    throw InvalidArgument("too many pre-bins for the exact merge",
+                          {.field = "max_prebins", .field_kind = "option", .value = std::to_string(events.size()),
+                           .expected = fmt::format("at most {}", kMaxPreBins)});
   }
   if (c.max_bins < 1) {
     throw InvalidArgument("too few bins", {.field = "max_bins", .field_kind = "parameter",

@@ -32,6 +32,9 @@ enum class BinObjective { kInformationValue, kJensenShannon };
 std::string_view ObjectiveName(BinObjective objective);  // "iv", "js"
 BinObjective ParseObjective(std::string_view name);
 
+// Most pre-bins of the exact merge: time grows as n^3 K and memory as n^2 K (256 pre-bins, 100 bins: 26 MB).
+inline constexpr int kMaxPreBins = 256;
+
 // Constraints of the merge of pre-bins into bins (weights: rows weigh 1 unless weights are given).
 struct SegmentConstraints {
   int max_bins = 10;              // >= 1
@@ -66,7 +69,7 @@ double BinObjectiveTerm(double events, double non_events, double total_events, d
 bool FollowsTrend(std::span<const double> rates, MonotonicTrend trend, double min_diff);
 
 struct BinningOptions {
-  int max_prebins = 100;        // quantile pre-bins of a numeric variable (and most category groups), >= 2
+  int max_prebins = 100;        // quantile pre-bins of a numeric variable (and most category groups), in [2, kMaxPreBins]
   int max_bins = 10;            // value bins after the merge (missing and special bins not counted)
   double min_bin_share = 0.05;  // smallest share of the total weight in a value bin, in [0, 0.5]
   double min_prebin_share = 0.0;  // pre-bins lighter than this are merged into neighbours (0 = off)

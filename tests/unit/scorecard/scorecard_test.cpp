@@ -131,6 +131,7 @@ TEST(Scorecard, OptimalCardSkipsSensitiveColumnsAndGivesReasons) {
 
 TEST(Scorecard, StepwiseSelectionDoesNotWorsenTheCriterion) {
   ScorecardOptions o;
+  o.features = {"Seniority", "Home", "Time", "Records", "Job", "Expenses", "Income"};
   o.selection.max_vif = 100;
   o.selection.max_correlation = 1;
   o.selection.require_negative_coefficients = false;

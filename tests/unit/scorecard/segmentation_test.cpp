@@ -6,6 +6,7 @@
 #include <cmath>
 #include <random>
 
+#include "finai/core/error.hpp"
 #include "finai/scorecard/binning.hpp"
 
 namespace finai::scorecard {
@@ -131,6 +132,34 @@ TEST(Segmentation, PeakFindsTheTurn) {
   EXPECT_EQ(s.ends, (std::vector<int>{1, 2, 3, 4, 5}));
   c.trend = MonotonicTrend::kValley;
   EXPECT_LT(OptimalSegmentation(ev, ne, 85, 415, c).objective, s.objective);
+}
+
+}  // namespace
+}  // namespace finai::scorecard
+
+namespace finai::scorecard {
+namespace {
+
+TEST(Segmentation, LargestInstanceIsBoundedAndFeasible) {
+  // kMaxPreBins pre-bins with a rising event rate: the exact merge runs and keeps the ascending trend.
+  std::vector<double> ev, ne;
+  for (int i = 0; i < kMaxPreBins; ++i) {
+    ev.push_back(1 + i / 8);
+    ne.push_back(40);
+  }
+  double te = 0, tg = 0;
+  for (std::size_t i = 0; i < ev.size(); ++i) te += ev[i], tg += ne[i];
+  SegmentConstraints c;
+  c.max_bins = 8;
+  c.min_bin_weight = 0.05 * (te + tg);
+  const Segmentation s = OptimalSegmentation(ev, ne, te, tg, c);
+  ASSERT_TRUE(s.feasible);
+  EXPECT_EQ(s.trend, MonotonicTrend::kAscending);
+  EXPECT_LE(s.ends.size(), 8u);
+  EXPECT_GE(s.ends.size(), 6u);
+  ev.push_back(1);
+  ne.push_back(1);
+  EXPECT_THROW(OptimalSegmentation(ev, ne, te + 1, tg + 1, c), InvalidArgument);
 }
 
 }  // namespace
