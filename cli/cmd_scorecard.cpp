@@ -80,7 +80,7 @@ void RunFit(FitArgs& a, const GlobalOptions& global) {
                                {"log_likelihood", card.fit.log_likelihood}, {"aic", card.fit.aic}, {"bic", card.fit.bic}};
     nlohmann::ordered_json vars = nlohmann::ordered_json::array();
     for (const auto& v : card.variables) {
-      vars.push_back({{"feature", v.binning.feature}, {"bins", v.binning.bins.size()}, {"iv", v.binning.iv},
+      vars.push_back({{"feature", v.binning.feature}, {"value_bins", v.binning.num_value_bins()}, {"iv", v.binning.iv},
                       {"coefficient", v.coefficient}});
     }
     out["selected"] = std::move(vars);
@@ -89,8 +89,8 @@ void RunFit(FitArgs& a, const GlobalOptions& global) {
     std::printf("scorecard on %zu rows (event '%s'): %zu variables, scores %g to %g, training Gini %.4f\n", y.size(),
                 card.event.c_str(), card.variables.size(), card.min_score, card.max_score, gini);
     for (const auto& v : card.variables) {
-      std::printf("  %-16s %2zu bins  IV %.4f  coefficient %.4f\n", v.binning.feature.c_str(), v.binning.bins.size(),
-                  v.binning.iv, v.coefficient);
+      std::printf("  %-16s %2d value bins  IV %.4f  coefficient %.4f\n", v.binning.feature.c_str(),
+                  v.binning.num_value_bins(), v.binning.iv, v.coefficient);
     }
     std::printf("saved to %s\n", a.output.c_str());
   }
