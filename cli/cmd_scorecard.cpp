@@ -55,13 +55,15 @@ void RunFit(FitArgs& a, const GlobalOptions& global) {
   const CsvTable table = LoadData(a.data_file, a.data, ctx);
   const std::string target = !a.target.empty() ? a.target : table.schema.SingleWithRole(Role::kTarget).value_or("");
   if (target.empty()) {
-    throw InvalidArgument("no target column", {.field = "--target", .field_kind = "option",
-                                               .expected = "--target NAME or a schema with a target role"});
+    throw InvalidArgument(
+        "no target column",
+        {.field = "--target", .field_kind = "option", .expected = "--target NAME or a schema with a target role"});
   }
   table.frame.column(target);  // NotFound naming the available columns
   std::vector<double> weights;
   if (const auto w = table.schema.SingleWithRole(Role::kWeight)) weights = table.frame.column(*w).ToFloat64();
-  const scorecard::Scorecard card = scorecard::FitScorecard(table.frame, table.schema, target, a.event, weights, o, ctx);
+  const scorecard::Scorecard card =
+      scorecard::FitScorecard(table.frame, table.schema, target, a.event, weights, o, ctx);
   scorecard::SaveScorecard(card, a.output);
   // Training Gini of the points (the rank of the score; higher score = lower risk).
   const scorecard::ScoredRows scored = scorecard::ApplyScorecard(card, table.frame, 0);
@@ -74,13 +76,16 @@ void RunFit(FitArgs& a, const GlobalOptions& global) {
   }
   const double gini = metrics::Gini(y, risk);
   if (a.json) {
-    nlohmann::ordered_json out{{"model", a.output}, {"rows", y.size()}, {"event", card.event},
-                               {"variables", card.variables.size()}, {"train_gini", gini},
-                               {"min_score", card.min_score}, {"max_score", card.max_score},
-                               {"log_likelihood", card.fit.log_likelihood}, {"aic", card.fit.aic}, {"bic", card.fit.bic}};
+    nlohmann::ordered_json out{{"model", a.output},           {"rows", y.size()},
+                               {"event", card.event},         {"variables", card.variables.size()},
+                               {"train_gini", gini},          {"min_score", card.min_score},
+                               {"max_score", card.max_score}, {"log_likelihood", card.fit.log_likelihood},
+                               {"aic", card.fit.aic},         {"bic", card.fit.bic}};
     nlohmann::ordered_json vars = nlohmann::ordered_json::array();
     for (const auto& v : card.variables) {
-      vars.push_back({{"feature", v.binning.feature}, {"value_bins", v.binning.num_value_bins()}, {"iv", v.binning.iv},
+      vars.push_back({{"feature", v.binning.feature},
+                      {"value_bins", v.binning.num_value_bins()},
+                      {"iv", v.binning.iv},
                       {"coefficient", v.coefficient}});
     }
     out["selected"] = std::move(vars);
@@ -117,7 +122,8 @@ void RunApply(const ApplyArgs& a, const GlobalOptions& global) {
     line += fmt::format(",{},{}", scored.score[r], scored.pd[r]);
     for (int k = 0; k < a.reasons; ++k) {
       line += ',';
-      if (static_cast<std::size_t>(k) < scored.reasons[r].size()) line += scored.reasons[r][static_cast<std::size_t>(k)];
+      if (static_cast<std::size_t>(k) < scored.reasons[r].size())
+        line += scored.reasons[r][static_cast<std::size_t>(k)];
     }
     line += '\n';
     std::fputs(line.c_str(), out);
@@ -146,25 +152,35 @@ void RegisterScorecard(CLI::App& app, GlobalOptions& global) {
   auto* fit = sc->add_subcommand("fit", "Fit a scorecard on a data file and save it as JSON");
   fit->add_option("--data", fa->data_file, "Training data (CSV)")->required();
   fit->add_option("--target", fa->target, "Binary target column (default: the schema's target)");
-  fit->add_option("--event", fa->event, "The target value that is the event (bad) (default: bad/1/yes, else the rarer)");
+  fit->add_option("--event", fa->event,
+                  "The target value that is the event (bad) (default: bad/1/yes, else the rarer)");
   fit->add_option("--out,-o", fa->output, "Scorecard file to write (JSON)")->required();
   fit->add_option("--pdo", fa->options.scaling.pdo, "Points to double the good:bad odds")->capture_default_str();
   fit->add_option("--base-score", fa->options.scaling.base_score, "Score at the base odds")->capture_default_str();
-  fit->add_option("--base-odds", fa->options.scaling.base_odds, "Good:bad odds at the base score")->capture_default_str();
+  fit->add_option("--base-odds", fa->options.scaling.base_odds, "Good:bad odds at the base score")
+      ->capture_default_str();
   fit->add_flag("--no-round", fa->no_round, "Keep fractional points");
   fit->add_option("--max-bins", fa->options.binning.max_bins, "Most value bins per variable")->capture_default_str();
-  fit->add_option("--max-prebins", fa->options.binning.max_prebins, "Quantile pre-bins per variable")->capture_default_str();
-  fit->add_option("--min-bin-share", fa->options.binning.min_bin_share, "Smallest share of rows in a value bin")->capture_default_str();
-  fit->add_option("--min-bin-events", fa->options.binning.min_bin_events, "Fewest events in a value bin")->capture_default_str();
-  fit->add_option("--monotonic", fa->monotonic, "Event-rate trend: auto, ascending, descending, peak, valley, none")->capture_default_str();
+  fit->add_option("--max-prebins", fa->options.binning.max_prebins, "Quantile pre-bins per variable")
+      ->capture_default_str();
+  fit->add_option("--min-bin-share", fa->options.binning.min_bin_share, "Smallest share of rows in a value bin")
+      ->capture_default_str();
+  fit->add_option("--min-bin-events", fa->options.binning.min_bin_events, "Fewest events in a value bin")
+      ->capture_default_str();
+  fit->add_option("--monotonic", fa->monotonic, "Event-rate trend: auto, ascending, descending, peak, valley, none")
+      ->capture_default_str();
   fit->add_option("--objective", fa->objective, "Binning objective: iv or js")->capture_default_str();
   fit->add_option("--special-values", fa->special_values, "Numeric codes binned apart (e.g. -1 999)");
-  fit->add_option("--bins", fa->bins_file, "Manual bins (JSON: {\"col\": {\"cuts\": [...]}, \"cat\": {\"groups\": [[...]]}})");
+  fit->add_option("--bins", fa->bins_file,
+                  "Manual bins (JSON: {\"col\": {\"cuts\": [...]}, \"cat\": {\"groups\": [[...]]}})");
   fit->add_option("--features", fa->features, "Candidate variables (default: every schema feature)");
-  fit->add_option("--min-iv", fa->options.selection.min_iv, "Drop variables with less information value")->capture_default_str();
+  fit->add_option("--min-iv", fa->options.selection.min_iv, "Drop variables with less information value")
+      ->capture_default_str();
   fit->add_option("--max-iv", fa->options.selection.max_iv, "Drop variables with more information value (leakage)");
-  fit->add_option("--max-correlation", fa->options.selection.max_correlation, "Largest |correlation| of WoE columns")->capture_default_str();
-  fit->add_option("--max-vif", fa->options.selection.max_vif, "Largest variance inflation factor")->capture_default_str();
+  fit->add_option("--max-correlation", fa->options.selection.max_correlation, "Largest |correlation| of WoE columns")
+      ->capture_default_str();
+  fit->add_option("--max-vif", fa->options.selection.max_vif, "Largest variance inflation factor")
+      ->capture_default_str();
   fit->add_option("--stepwise", fa->stepwise, "Stepwise selection: none, forward, backward")->capture_default_str();
   fit->add_option("--criterion", fa->criterion, "Stepwise criterion: aic or bic")->capture_default_str();
   fit->add_option("--l2", fa->options.l2, "L2 penalty of the logistic regression")->capture_default_str();

@@ -6,8 +6,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <string>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "finai/scorecard/binning.hpp"
@@ -35,8 +35,10 @@ int main(int argc, char** argv) {
     MonotonicTrend trend;
     int max_bins;
   };
-  const Case cases[] = {{"auto", MonotonicTrend::kAuto, 10},    {"peak", MonotonicTrend::kPeak, 10},
-                        {"none", MonotonicTrend::kNone, 10},    {"peak_unlimited_bins", MonotonicTrend::kPeak, 77},
+  const Case cases[] = {{"auto", MonotonicTrend::kAuto, 10},
+                        {"peak", MonotonicTrend::kPeak, 10},
+                        {"none", MonotonicTrend::kNone, 10},
+                        {"peak_unlimited_bins", MonotonicTrend::kPeak, 77},
                         {"auto_unlimited_bins", MonotonicTrend::kAuto, 77}};
   for (const Case& c : cases) {
     BinningOptions o;
@@ -51,10 +53,11 @@ int main(int argc, char** argv) {
       vb = finai::scorecard::FitBinning(column, y, {}, o);
       best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     }
-    std::printf("{\"case\": \"%s\", \"rows\": %zu, \"prebins\": %d, \"max_bins\": %d, \"bins\": %d, \"iv\": %.6f, "
-                "\"trend\": \"%s\", \"best_seconds\": %.4f}\n",
-                c.name, rows, vb.num_prebins, c.max_bins, vb.num_value_bins(), vb.iv,
-                std::string(finai::scorecard::TrendName(vb.trend)).c_str(), best);
+    std::printf(
+        "{\"case\": \"%s\", \"rows\": %zu, \"prebins\": %d, \"max_bins\": %d, \"bins\": %d, \"iv\": %.6f, "
+        "\"trend\": \"%s\", \"best_seconds\": %.4f}\n",
+        c.name, rows, vb.num_prebins, c.max_bins, vb.num_value_bins(), vb.iv,
+        std::string(finai::scorecard::TrendName(vb.trend)).c_str(), best);
   }
   return 0;
 }

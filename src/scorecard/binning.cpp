@@ -36,16 +36,19 @@ void CheckInputs(const Column& column, std::span<const double> labels, std::span
   if (static_cast<std::int64_t>(labels.size()) != column.size() ||
       (!weights.empty() && static_cast<std::int64_t>(weights.size()) != column.size())) {
     throw InvalidArgument("labels and weights must have one value per row",
-                          {.field = column.name(), .value = fmt::format("{} labels, {} weights", labels.size(), weights.size()),
+                          {.field = column.name(),
+                           .value = fmt::format("{} labels, {} weights", labels.size(), weights.size()),
                            .expected = fmt::format("{} of each (weights may be empty)", column.size())});
   }
   for (std::size_t r = 0; r < labels.size(); ++r) {
     if (!std::isnan(labels[r]) && labels[r] != 0 && labels[r] != 1) {
-      throw InvalidData("a label is not 0, 1 or missing", {.field = column.name(), .value = fmt::format("{} at row {}", labels[r], r + 1)});
+      throw InvalidData("a label is not 0, 1 or missing",
+                        {.field = column.name(), .value = fmt::format("{} at row {}", labels[r], r + 1)});
     }
     if (!weights.empty() && (!std::isfinite(weights[r]) || weights[r] < 0)) {
-      throw InvalidArgument("invalid weight", {.field = "weight", .value = fmt::format("{} at row {}", weights[r], r + 1),
-                                               .expected = "finite >= 0"});
+      throw InvalidArgument(
+          "invalid weight",
+          {.field = "weight", .value = fmt::format("{} at row {}", weights[r], r + 1), .expected = "finite >= 0"});
     }
   }
 }
@@ -123,7 +126,8 @@ void CountAndFill(VariableBinning& vb, const Column& column, std::span<const dou
 std::vector<double> NumericValues(const Column& column) {
   if (!column.is_numeric() && column.type() != ColumnType::kDateTime) {
     throw InvalidData("numeric bins need a numeric or datetime column",
-                      {.field = column.name(), .value = std::string(ColumnTypeName(column.type())),
+                      {.field = column.name(),
+                       .value = std::string(ColumnTypeName(column.type())),
                        .expected = "float64, float32 or datetime"});
   }
   return column.ToFloat64();
@@ -156,33 +160,40 @@ VariableBinning FitNumericBinning(const Column& column, std::span<const double> 
   }
   const double total_non_events = total_weight - total_events;
   if (!(total_events > 0) || !(total_non_events > 0)) {
-    throw InvalidData("binning needs rows of both classes", {.field = column.name(), .expected = "events and non-events"});
+    throw InvalidData("binning needs rows of both classes",
+                      {.field = column.name(), .expected = "events and non-events"});
   }
   std::vector<double> pre_cuts;
   if (!weighted.empty()) {
     BinnerOptions bo;
     bo.max_bins = o.max_prebins + 1;  // the Binner counts the missing bin
     bo.min_bin_weight_fraction = o.min_prebin_share;
-    const ColumnType type = column.type() == ColumnType::kFloat32 ? ColumnType::kFloat32
-                            : column.type() == ColumnType::kDateTime ? ColumnType::kDateTime : ColumnType::kFloat64;
-    pre_cuts = FeatureBins::FitNumeric(vb.feature, type, QuantileSummary::FromWeighted(std::move(weighted)),
-                                       other_weight, bo).cuts();
+    const ColumnType type = column.type() == ColumnType::kFloat32    ? ColumnType::kFloat32
+                            : column.type() == ColumnType::kDateTime ? ColumnType::kDateTime
+                                                                     : ColumnType::kFloat64;
+    pre_cuts =
+        FeatureBins::FitNumeric(vb.feature, type, QuantileSummary::FromWeighted(std::move(weighted)), other_weight, bo)
+            .cuts();
   }
   const std::size_t n = pre_cuts.size() + 1;
   std::vector<double> ev(n, 0.0), ne(n, 0.0);
   for (std::size_t r = 0; r < values.size(); ++r) {
     const double w = rows.Weight(r);
     if (w <= 0 || std::isnan(values[r]) || IsSpecial(values[r], o.special_values)) continue;
-    const auto b = static_cast<std::size_t>(std::lower_bound(pre_cuts.begin(), pre_cuts.end(), values[r]) - pre_cuts.begin());
+    const auto b =
+        static_cast<std::size_t>(std::lower_bound(pre_cuts.begin(), pre_cuts.end(), values[r]) - pre_cuts.begin());
     (labels[r] == 1 ? ev : ne)[b] += w;
   }
   vb.num_prebins = static_cast<int>(n);
-  const Segmentation seg = OptimalSegmentation(ev, ne, total_events, total_non_events, MakeConstraints(o, total_weight));
+  const Segmentation seg =
+      OptimalSegmentation(ev, ne, total_events, total_non_events, MakeConstraints(o, total_weight));
   if (!seg.feasible) {
-    throw InvalidData("no binning meets the constraints (even a single bin has too few rows, events or non-events)",
-                      {.field = column.name(), .expected = "a smaller min_bin_share / min_bin_events / min_bin_non_events"});
+    throw InvalidData(
+        "no binning meets the constraints (even a single bin has too few rows, events or non-events)",
+        {.field = column.name(), .expected = "a smaller min_bin_share / min_bin_events / min_bin_non_events"});
   }
-  for (std::size_t b = 0; b + 1 < seg.ends.size(); ++b) vb.cuts.push_back(pre_cuts[static_cast<std::size_t>(seg.ends[b]) - 1]);
+  for (std::size_t b = 0; b + 1 < seg.ends.size(); ++b)
+    vb.cuts.push_back(pre_cuts[static_cast<std::size_t>(seg.ends[b]) - 1]);
   vb.optimal = true;
   LayoutNumericBins(vb);
   CountAndFill(vb, column, labels, weights);
@@ -200,8 +211,9 @@ struct CategoryStats {
 std::vector<CategoryStats> CountCategories(const Column& column, std::span<const double> labels,
                                            std::span<const double> weights) {
   if (column.type() != ColumnType::kCategorical) {
-    throw InvalidData("category groups need a categorical column",
-                      {.field = column.name(), .value = std::string(ColumnTypeName(column.type())), .expected = "categorical"});
+    throw InvalidData(
+        "category groups need a categorical column",
+        {.field = column.name(), .value = std::string(ColumnTypeName(column.type())), .expected = "categorical"});
   }
   const auto codes = column.codes();
   const auto& dict = column.dictionary();
@@ -211,7 +223,8 @@ std::vector<CategoryStats> CountCategories(const Column& column, std::span<const
   for (std::size_t r = 0; r < codes.size(); ++r) {
     const double w = rows.Weight(r);
     if (w <= 0 || codes[r] == kMissingCode) continue;
-    (labels[r] == 1 ? stats[static_cast<std::size_t>(codes[r])].events : stats[static_cast<std::size_t>(codes[r])].non_events) += w;
+    (labels[r] == 1 ? stats[static_cast<std::size_t>(codes[r])].events
+                    : stats[static_cast<std::size_t>(codes[r])].non_events) += w;
   }
   std::erase_if(stats, [](const CategoryStats& s) { return s.events + s.non_events <= 0; });
   std::sort(stats.begin(), stats.end(), [](const CategoryStats& a, const CategoryStats& b) {
@@ -235,7 +248,8 @@ VariableBinning FitCategoricalBinning(const Column& column, std::span<const doub
   }
   const double total_non_events = total_weight - total_events;
   if (cats.empty() || !(total_events > 0) || !(total_non_events > 0)) {
-    throw InvalidData("binning needs rows of both classes", {.field = column.name(), .expected = "events and non-events"});
+    throw InvalidData("binning needs rows of both classes",
+                      {.field = column.name(), .expected = "events and non-events"});
   }
   // Pre-bins: one per category, or consecutive runs of categories of about equal weight when there are more
   // categories than max_prebins.
@@ -266,13 +280,16 @@ VariableBinning FitCategoricalBinning(const Column& column, std::span<const doub
   if (sc.trend == MonotonicTrend::kAuto) sc.trend = MonotonicTrend::kAscending;
   const Segmentation seg = OptimalSegmentation(ev, ne, total_events, total_non_events, sc);
   if (!seg.feasible) {
-    throw InvalidData("no binning meets the constraints (even a single bin has too few rows, events or non-events)",
-                      {.field = column.name(), .expected = "a smaller min_bin_share / min_bin_events / min_bin_non_events"});
+    throw InvalidData(
+        "no binning meets the constraints (even a single bin has too few rows, events or non-events)",
+        {.field = column.name(), .expected = "a smaller min_bin_share / min_bin_events / min_bin_non_events"});
   }
   int start = 0;
   for (int end : seg.ends) {
     std::vector<std::string> group;
-    for (int p = start; p < end; ++p) group.insert(group.end(), pre_groups[static_cast<std::size_t>(p)].begin(), pre_groups[static_cast<std::size_t>(p)].end());
+    for (int p = start; p < end; ++p)
+      group.insert(group.end(), pre_groups[static_cast<std::size_t>(p)].begin(),
+                   pre_groups[static_cast<std::size_t>(p)].end());
     vb.groups.push_back(std::move(group));
     start = end;
   }
@@ -287,12 +304,18 @@ VariableBinning FitCategoricalBinning(const Column& column, std::span<const doub
 
 std::string_view TrendName(MonotonicTrend trend) {
   switch (trend) {
-    case MonotonicTrend::kAuto: return "auto";
-    case MonotonicTrend::kAscending: return "ascending";
-    case MonotonicTrend::kDescending: return "descending";
-    case MonotonicTrend::kPeak: return "peak";
-    case MonotonicTrend::kValley: return "valley";
-    case MonotonicTrend::kNone: return "none";
+    case MonotonicTrend::kAuto:
+      return "auto";
+    case MonotonicTrend::kAscending:
+      return "ascending";
+    case MonotonicTrend::kDescending:
+      return "descending";
+    case MonotonicTrend::kPeak:
+      return "peak";
+    case MonotonicTrend::kValley:
+      return "valley";
+    case MonotonicTrend::kNone:
+      return "none";
   }
   return "none";
 }
@@ -302,7 +325,9 @@ MonotonicTrend ParseTrend(std::string_view name) {
                  MonotonicTrend::kValley, MonotonicTrend::kNone}) {
     if (TrendName(t) == name) return t;
   }
-  throw InvalidArgument("unknown monotonic trend", {.field = "monotonic", .field_kind = "option", .value = std::string(name),
+  throw InvalidArgument("unknown monotonic trend", {.field = "monotonic",
+                                                    .field_kind = "option",
+                                                    .value = std::string(name),
                                                     .expected = "auto, ascending, descending, peak, valley or none"});
 }
 
@@ -313,8 +338,9 @@ std::string_view ObjectiveName(BinObjective objective) {
 BinObjective ParseObjective(std::string_view name) {
   if (name == "iv") return BinObjective::kInformationValue;
   if (name == "js") return BinObjective::kJensenShannon;
-  throw InvalidArgument("unknown binning objective", {.field = "objective", .field_kind = "option",
-                                                      .value = std::string(name), .expected = "iv or js"});
+  throw InvalidArgument(
+      "unknown binning objective",
+      {.field = "objective", .field_kind = "option", .value = std::string(name), .expected = "iv or js"});
 }
 
 void BinningOptions::Validate() const {
@@ -324,11 +350,16 @@ void BinningOptions::Validate() const {
   };
   if (max_prebins < 2 || max_prebins > kMaxPreBins) bad("max_prebins", std::to_string(max_prebins), "in [2, 256]");
   if (max_bins < 1 || max_bins > 100) bad("max_bins", std::to_string(max_bins), "in [1, 100]");
-  if (!(min_bin_share >= 0 && min_bin_share <= 0.5)) bad("min_bin_share", fmt::format("{}", min_bin_share), "in [0, 0.5]");
-  if (!(min_prebin_share >= 0 && min_prebin_share <= 0.5)) bad("min_prebin_share", fmt::format("{}", min_prebin_share), "in [0, 0.5]");
-  if (!(min_bin_events >= 0) || !std::isfinite(min_bin_events)) bad("min_bin_events", fmt::format("{}", min_bin_events), "finite >= 0");
-  if (!(min_bin_non_events >= 0) || !std::isfinite(min_bin_non_events)) bad("min_bin_non_events", fmt::format("{}", min_bin_non_events), "finite >= 0");
-  if (!(min_event_rate_diff >= 0 && min_event_rate_diff < 1)) bad("min_event_rate_diff", fmt::format("{}", min_event_rate_diff), "in [0, 1)");
+  if (!(min_bin_share >= 0 && min_bin_share <= 0.5))
+    bad("min_bin_share", fmt::format("{}", min_bin_share), "in [0, 0.5]");
+  if (!(min_prebin_share >= 0 && min_prebin_share <= 0.5))
+    bad("min_prebin_share", fmt::format("{}", min_prebin_share), "in [0, 0.5]");
+  if (!(min_bin_events >= 0) || !std::isfinite(min_bin_events))
+    bad("min_bin_events", fmt::format("{}", min_bin_events), "finite >= 0");
+  if (!(min_bin_non_events >= 0) || !std::isfinite(min_bin_non_events))
+    bad("min_bin_non_events", fmt::format("{}", min_bin_non_events), "finite >= 0");
+  if (!(min_event_rate_diff >= 0 && min_event_rate_diff < 1))
+    bad("min_event_rate_diff", fmt::format("{}", min_event_rate_diff), "in [0, 1)");
   for (double s : special_values) {
     if (!std::isfinite(s)) bad("special_values", fmt::format("{}", s), "finite numbers");
   }
@@ -361,8 +392,9 @@ std::vector<int> VariableBinning::BinColumn(const Column& column) const {
   std::vector<int> out(static_cast<std::size_t>(column.size()));
   if (categorical) {
     if (column.type() != ColumnType::kCategorical) {
-      throw InvalidData("the variable was binned as categorical but the column is not",
-                        {.field = column.name(), .value = std::string(ColumnTypeName(column.type())), .expected = "categorical"});
+      throw InvalidData(
+          "the variable was binned as categorical but the column is not",
+          {.field = column.name(), .value = std::string(ColumnTypeName(column.type())), .expected = "categorical"});
     }
     const auto& dict = column.dictionary();
     std::vector<int> code_bin(dict.size());
@@ -424,8 +456,9 @@ VariableBinning BinWithCuts(const Column& column, std::span<const double> labels
   CheckInputs(column, labels, weights);
   for (std::size_t i = 0; i < cuts.size(); ++i) {
     if (!std::isfinite(cuts[i]) || (i > 0 && !(cuts[i] > cuts[i - 1]))) {
-      throw InvalidArgument("cut points must be finite and strictly increasing",
-                            {.field = column.name(), .value = fmt::format("{}", cuts[i]), .expected = "increasing finite cuts"});
+      throw InvalidArgument(
+          "cut points must be finite and strictly increasing",
+          {.field = column.name(), .value = fmt::format("{}", cuts[i]), .expected = "increasing finite cuts"});
     }
   }
   VariableBinning vb;
@@ -437,8 +470,9 @@ VariableBinning BinWithCuts(const Column& column, std::span<const double> labels
   CountAndFill(vb, column, labels, weights);
   std::vector<double> rates;
   for (int b = 0; b < vb.num_value_bins(); ++b) rates.push_back(vb.bins[static_cast<std::size_t>(b)].event_rate);
-  vb.trend = FollowsTrend(rates, MonotonicTrend::kAscending, 0) ? MonotonicTrend::kAscending
-             : FollowsTrend(rates, MonotonicTrend::kDescending, 0) ? MonotonicTrend::kDescending : MonotonicTrend::kNone;
+  vb.trend = FollowsTrend(rates, MonotonicTrend::kAscending, 0)    ? MonotonicTrend::kAscending
+             : FollowsTrend(rates, MonotonicTrend::kDescending, 0) ? MonotonicTrend::kDescending
+                                                                   : MonotonicTrend::kNone;
   return vb;
 }
 
@@ -451,10 +485,12 @@ VariableBinning BinWithGroups(const Column& column, std::span<const double> labe
   vb.categorical = true;
   std::map<std::string, int> seen;
   for (const auto& g : groups) {
-    if (g.empty()) throw InvalidArgument("an empty category group", {.field = column.name(), .expected = "non-empty groups"});
+    if (g.empty())
+      throw InvalidArgument("an empty category group", {.field = column.name(), .expected = "non-empty groups"});
     for (const auto& c : g) {
       if (!seen.emplace(c, 0).second) {
-        throw InvalidArgument("a category is in two groups", {.field = column.name(), .value = c, .expected = "disjoint groups"});
+        throw InvalidArgument("a category is in two groups",
+                              {.field = column.name(), .value = c, .expected = "disjoint groups"});
       }
     }
     vb.groups.push_back(g);

@@ -12,7 +12,9 @@ namespace finai::scorecard {
 using namespace json_read;
 
 namespace {
-std::string_view KindName(BinKind k) { return k == BinKind::kValue ? "value" : k == BinKind::kSpecial ? "special" : "missing"; }
+std::string_view KindName(BinKind k) {
+  return k == BinKind::kValue ? "value" : k == BinKind::kSpecial ? "special" : "missing";
+}
 }  // namespace
 
 nlohmann::json VariableBinning::ToJson() const {
@@ -32,8 +34,14 @@ nlohmann::json VariableBinning::ToJson() const {
   j["js"] = js;
   Json arr = Json::array();
   for (const Bin& b : bins) {
-    arr.push_back({{"kind", KindName(b.kind)}, {"label", b.label}, {"count", b.count}, {"events", b.events},
-                   {"non_events", b.non_events}, {"event_rate", b.event_rate}, {"share", b.share}, {"woe", b.woe},
+    arr.push_back({{"kind", KindName(b.kind)},
+                   {"label", b.label},
+                   {"count", b.count},
+                   {"events", b.events},
+                   {"non_events", b.non_events},
+                   {"event_rate", b.event_rate},
+                   {"share", b.share},
+                   {"woe", b.woe},
                    {"iv", b.iv}});
   }
   j["bins"] = std::move(arr);
@@ -80,8 +88,9 @@ VariableBinning VariableBinning::FromJson(const nlohmann::json& j, std::string_v
   const Json& bins = Array(j, path, "bins");
   const std::size_t expected = static_cast<std::size_t>(vb.num_value_bins()) + vb.special_values.size() + 1;
   if (bins.size() != expected) {
-    Bad(Join(path, "bins"), fmt::format("{} bins for {} value bins, {} special values and the missing bin", bins.size(),
-                                        vb.num_value_bins(), vb.special_values.size()),
+    Bad(Join(path, "bins"),
+        fmt::format("{} bins for {} value bins, {} special values and the missing bin", bins.size(),
+                    vb.num_value_bins(), vb.special_values.size()),
         fmt::format("{} bins", expected));
   }
   for (std::size_t b = 0; b < bins.size(); ++b) {

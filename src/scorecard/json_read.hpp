@@ -12,7 +12,8 @@ namespace finai::scorecard::json_read {
 using Json = nlohmann::json;
 
 [[noreturn]] inline void Bad(std::string_view path, std::string message, std::string expected) {
-  throw InvalidData(std::move(message), {.field = std::string(path), .field_kind = "key", .expected = std::move(expected)});
+  throw InvalidData(std::move(message),
+                    {.field = std::string(path), .field_kind = "key", .expected = std::move(expected)});
 }
 
 inline std::string Join(std::string_view path, std::string_view key) {
@@ -50,6 +51,8 @@ inline const Json& Array(const Json& j, std::string_view path, std::string_view 
   return v;
 }
 
-inline std::string Index(std::string_view path, std::size_t i) { return std::string(path) + "[" + std::to_string(i) + "]"; }
+inline std::string Index(std::string_view path, std::size_t i) {
+  return std::string(path) + "[" + std::to_string(i) + "]";
+}
 
 }  // namespace finai::scorecard::json_read

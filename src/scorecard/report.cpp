@@ -21,16 +21,17 @@ std::string FormatScorecardReport(const Scorecard& card) {
       const Bin& bin = v.binning.bins[b];
       std::string label = bin.label.size() > 28 ? bin.label.substr(0, 25) + "..." : bin.label;
       out += fmt::format("{:<16} {:<28} {:>8g} {:>6.3f} {:>7g} {:>7.4f} {:>8.4f} {:>7.4f} {:>7g}\n",
-                         b == 0 ? v.binning.feature : "", label, bin.count, bin.share, bin.events, bin.event_rate, bin.woe,
-                         bin.iv, v.points[b]);
+                         b == 0 ? v.binning.feature : "", label, bin.count, bin.share, bin.events, bin.event_rate,
+                         bin.woe, bin.iv, v.points[b]);
     }
     out += fmt::format("{:<16} {:<28} IV {:.4f}, trend {}, {} pre-bins{}\n", "", "", v.binning.iv,
                        TrendName(v.binning.trend), v.binning.num_prebins, v.binning.optimal ? ", optimal" : ", manual");
   }
   const auto& f = card.fit;
-  out += fmt::format("\nLogistic regression on WoE (P({})): {} observations, log-likelihood {:.4f} (null {:.4f}), "
-                     "AIC {:.4f}, BIC {:.4f}, {} iterations\n",
-                     card.event, f.num_observations, f.log_likelihood, f.null_log_likelihood, f.aic, f.bic, f.iterations);
+  out += fmt::format(
+      "\nLogistic regression on WoE (P({})): {} observations, log-likelihood {:.4f} (null {:.4f}), "
+      "AIC {:.4f}, BIC {:.4f}, {} iterations\n",
+      card.event, f.num_observations, f.log_likelihood, f.null_log_likelihood, f.aic, f.bic, f.iterations);
   out += fmt::format("{:<16} {:>10} {:>9} {:>8} {:>10} {:>10} {:>10}\n", "", "coef", "std err", "z", "P>|z|", "[0.025",
                      "0.975]");
   for (std::size_t j = 0; j < f.coef.size(); ++j) {
@@ -48,8 +49,14 @@ nlohmann::json ScorecardReportJson(const Scorecard& card) {
   for (const auto& v : card.variables) {
     for (std::size_t b = 0; b < v.binning.bins.size(); ++b) {
       const Bin& bin = v.binning.bins[b];
-      table.push_back({{"variable", v.binning.feature}, {"bin", bin.label}, {"count", bin.count}, {"share", bin.share},
-                       {"events", bin.events}, {"event_rate", bin.event_rate}, {"woe", bin.woe}, {"iv", bin.iv},
+      table.push_back({{"variable", v.binning.feature},
+                       {"bin", bin.label},
+                       {"count", bin.count},
+                       {"share", bin.share},
+                       {"events", bin.events},
+                       {"event_rate", bin.event_rate},
+                       {"woe", bin.woe},
+                       {"iv", bin.iv},
                        {"points", v.points[b]}});
     }
   }

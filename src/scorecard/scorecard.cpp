@@ -19,7 +19,9 @@ namespace {
 
 using detail::Candidate;
 
-bool Contains(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+bool Contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
 
 // Points of each bin from the coefficients and the scaling (see the header).
 void AssignPoints(Scorecard& card) {
@@ -53,41 +55,52 @@ double ScalingParams::Offset() const { return base_score - Factor() * std::log(b
 
 void ScalingParams::Validate() const {
   if (!(pdo > 0) || !std::isfinite(pdo)) {
-    throw InvalidArgument("points to double the odds must be positive",
-                          {.field = "pdo", .field_kind = "option", .value = fmt::format("{}", pdo), .expected = "a number > 0"});
+    throw InvalidArgument(
+        "points to double the odds must be positive",
+        {.field = "pdo", .field_kind = "option", .value = fmt::format("{}", pdo), .expected = "a number > 0"});
   }
   if (!(base_odds > 0) || !std::isfinite(base_odds)) {
-    throw InvalidArgument("base odds must be positive", {.field = "base_odds", .field_kind = "option",
-                                                         .value = fmt::format("{}", base_odds), .expected = "a number > 0"});
+    throw InvalidArgument("base odds must be positive", {.field = "base_odds",
+                                                         .field_kind = "option",
+                                                         .value = fmt::format("{}", base_odds),
+                                                         .expected = "a number > 0"});
   }
   if (!std::isfinite(base_score)) {
-    throw InvalidArgument("base score must be finite", {.field = "base_score", .field_kind = "option",
-                                                        .value = fmt::format("{}", base_score), .expected = "a finite number"});
+    throw InvalidArgument("base score must be finite", {.field = "base_score",
+                                                        .field_kind = "option",
+                                                        .value = fmt::format("{}", base_score),
+                                                        .expected = "a finite number"});
   }
 }
 
-double ScoreToPd(const ScalingParams& s, double score) { return 1.0 / (1.0 + std::exp((score - s.Offset()) / s.Factor())); }
+double ScoreToPd(const ScalingParams& s, double score) {
+  return 1.0 / (1.0 + std::exp((score - s.Offset()) / s.Factor()));
+}
 double PdToScore(const ScalingParams& s, double pd) { return s.Offset() + s.Factor() * std::log((1 - pd) / pd); }
 
 Stepwise ParseStepwise(std::string_view name) {
   if (name == "none") return Stepwise::kNone;
   if (name == "forward") return Stepwise::kForward;
   if (name == "backward") return Stepwise::kBackward;
-  throw InvalidArgument("unknown stepwise method", {.field = "stepwise", .field_kind = "option", .value = std::string(name),
+  throw InvalidArgument("unknown stepwise method", {.field = "stepwise",
+                                                    .field_kind = "option",
+                                                    .value = std::string(name),
                                                     .expected = "none, forward or backward"});
 }
 
 Criterion ParseCriterion(std::string_view name) {
   if (name == "aic") return Criterion::kAic;
   if (name == "bic") return Criterion::kBic;
-  throw InvalidArgument("unknown criterion", {.field = "criterion", .field_kind = "option", .value = std::string(name),
-                                              .expected = "aic or bic"});
+  throw InvalidArgument(
+      "unknown criterion",
+      {.field = "criterion", .field_kind = "option", .value = std::string(name), .expected = "aic or bic"});
 }
 
 void SelectionOptions::Validate() const {
   const auto bad = [](const char* field, double v, const char* expected) {
-    throw InvalidArgument("selection option out of range",
-                          {.field = field, .field_kind = "option", .value = fmt::format("{}", v), .expected = expected});
+    throw InvalidArgument(
+        "selection option out of range",
+        {.field = field, .field_kind = "option", .value = fmt::format("{}", v), .expected = expected});
   };
   if (!(min_iv >= 0)) bad("min_iv", min_iv, "a number >= 0");
   if (!(max_iv > min_iv)) bad("max_iv", max_iv, "a number above min_iv");
@@ -114,36 +127,36 @@ std::vector<ManualBins> ParseBinningSpec(std::string_view text, std::string_view
   if (!j.is_object()) throw InvalidData("the binning spec must be a JSON object", {.file = std::string(source)});
   std::vector<ManualBins> out;
   try {
-  for (const auto& [name, spec] : j.items()) {
-    ManualBins m;
-    m.feature = name;
-    if (!spec.is_object()) Bad(name, "not an object", "{\"cuts\": [...]} or {\"groups\": [[...], ...]}");
-    for (const auto& [key, value] : spec.items()) {
-      const std::string path = name + "." + key;
-      if (key == "cuts" || key == "special_values") {
-        if (!value.is_array()) Bad(path, "not an array", "numbers");
-        for (std::size_t i = 0; i < value.size(); ++i) {
-          if (!value[i].is_number()) Bad(Index(path, i), "not a number", "a number");
-          (key == "cuts" ? m.cuts : m.special_values).push_back(value[i].get<double>());
-        }
-      } else if (key == "groups") {
-        m.categorical = true;
-        if (!value.is_array()) Bad(path, "not an array", "arrays of category names");
-        for (std::size_t g = 0; g < value.size(); ++g) {
-          if (!value[g].is_array()) Bad(Index(path, g), "not an array", "category names");
-          std::vector<std::string> group;
-          for (const auto& c : value[g]) {
-            if (!c.is_string()) Bad(Index(path, g), "a category is not a string", "category names");
-            group.push_back(c.get<std::string>());
+    for (const auto& [name, spec] : j.items()) {
+      ManualBins m;
+      m.feature = name;
+      if (!spec.is_object()) Bad(name, "not an object", "{\"cuts\": [...]} or {\"groups\": [[...], ...]}");
+      for (const auto& [key, value] : spec.items()) {
+        const std::string path = name + "." + key;
+        if (key == "cuts" || key == "special_values") {
+          if (!value.is_array()) Bad(path, "not an array", "numbers");
+          for (std::size_t i = 0; i < value.size(); ++i) {
+            if (!value[i].is_number()) Bad(Index(path, i), "not a number", "a number");
+            (key == "cuts" ? m.cuts : m.special_values).push_back(value[i].get<double>());
           }
-          m.groups.push_back(std::move(group));
+        } else if (key == "groups") {
+          m.categorical = true;
+          if (!value.is_array()) Bad(path, "not an array", "arrays of category names");
+          for (std::size_t g = 0; g < value.size(); ++g) {
+            if (!value[g].is_array()) Bad(Index(path, g), "not an array", "category names");
+            std::vector<std::string> group;
+            for (const auto& c : value[g]) {
+              if (!c.is_string()) Bad(Index(path, g), "a category is not a string", "category names");
+              group.push_back(c.get<std::string>());
+            }
+            m.groups.push_back(std::move(group));
+          }
+        } else {
+          Bad(path, "unknown key", "cuts, special_values or groups");
         }
-      } else {
-        Bad(path, "unknown key", "cuts, special_values or groups");
       }
+      out.push_back(std::move(m));
     }
-    out.push_back(std::move(m));
-  }
   } catch (const InvalidData& e) {
     ErrorLocation loc = e.location();
     loc.file = std::string(source);
@@ -158,9 +171,10 @@ Scorecard FitScorecard(const Frame& frame, const Schema& schema, const std::stri
   options.selection.Validate();
   options.scaling.Validate();
   if (!weights.empty() && static_cast<std::int64_t>(weights.size()) != frame.num_rows()) {
-    throw InvalidArgument("one weight per row is needed", {.field = "weights", .field_kind = "argument",
-                                                            .value = std::to_string(weights.size()),
-                                                            .expected = std::to_string(frame.num_rows())});
+    throw InvalidArgument("one weight per row is needed", {.field = "weights",
+                                                           .field_kind = "argument",
+                                                           .value = std::to_string(weights.size()),
+                                                           .expected = std::to_string(frame.num_rows())});
   }
   Scorecard card;
   card.finai_version = FINAI_VERSION;
@@ -194,7 +208,8 @@ Scorecard FitScorecard(const Frame& frame, const Schema& schema, const std::stri
   }
   std::vector<Candidate> cands;
   std::vector<VariableBinning> binnings;
-  for (const std::string& name : card.sensitive) card.selection.push_back({name, 0, "sensitive in the schema: never a feature"});
+  for (const std::string& name : card.sensitive)
+    card.selection.push_back({name, 0, "sensitive in the schema: never a feature"});
   for (const std::string& name : names) {
     if (name == target) continue;
     const Column& col = frame.column(name);
@@ -250,9 +265,10 @@ Scorecard FitScorecard(const Frame& frame, const Schema& schema, const std::stri
     const linear::DesignMatrix x = detail::KeptDesign(cands);
     if (x.cols() == 0) {
       for (const auto& c : cands) card.selection.push_back({c.feature, c.iv, c.decision});
-      throw InvalidData("no variable passed the selection", {.field = "min_iv", .field_kind = "option",
-                                                            .value = fmt::format("{}", options.selection.min_iv),
-                                                            .expected = "a lower min IV or more candidate variables"});
+      throw InvalidData("no variable passed the selection", {.field = "min_iv",
+                                                             .field_kind = "option",
+                                                             .value = fmt::format("{}", options.selection.min_iv),
+                                                             .expected = "a lower min IV or more candidate variables"});
     }
     card.fit = linear::FitLogistic(x, y, w, lo);
     if (!options.selection.require_negative_coefficients) break;
@@ -288,8 +304,9 @@ Scorecard FitScorecard(const Frame& frame, const Schema& schema, const std::stri
 
 ScoredRows ApplyScorecard(const Scorecard& card, const Frame& frame, int num_reasons) {
   if (num_reasons < 0) {
-    throw InvalidArgument("negative number of reasons", {.field = "reasons", .field_kind = "option",
-                                                         .value = std::to_string(num_reasons), .expected = "at least 0"});
+    throw InvalidArgument(
+        "negative number of reasons",
+        {.field = "reasons", .field_kind = "option", .value = std::to_string(num_reasons), .expected = "at least 0"});
   }
   const auto n = static_cast<std::size_t>(frame.num_rows());
   ScoredRows out;
@@ -318,7 +335,8 @@ ScoredRows ApplyScorecard(const Scorecard& card, const Frame& frame, int num_rea
       const double s = max_points[v] - card.variables[v].points[static_cast<std::size_t>(bins[v][r])];
       if (s > 0) shortfall.emplace_back(s, v);
     }
-    std::stable_sort(shortfall.begin(), shortfall.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::stable_sort(shortfall.begin(), shortfall.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
     for (std::size_t k = 0; k < shortfall.size() && k < static_cast<std::size_t>(num_reasons); ++k) {
       out.reasons[r].push_back(card.variables[shortfall[k].second].binning.feature);
     }

@@ -21,22 +21,37 @@ constexpr const char* kFormat = "finai.scorecard";
 
 Json Finite(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }  // JSON has no infinity
 
-std::string_view StepwiseName(Stepwise s) { return s == Stepwise::kNone ? "none" : s == Stepwise::kForward ? "forward" : "backward"; }
+std::string_view StepwiseName(Stepwise s) {
+  return s == Stepwise::kNone ? "none" : s == Stepwise::kForward ? "forward" : "backward";
+}
 
 Json OptionsToJson(const ScorecardOptions& o) {
   const BinningOptions& b = o.binning;
   const SelectionOptions& s = o.selection;
-  return Json{{"binning", {{"max_prebins", b.max_prebins}, {"max_bins", b.max_bins}, {"min_bin_share", b.min_bin_share},
-                           {"min_prebin_share", b.min_prebin_share}, {"min_bin_events", b.min_bin_events},
-                           {"min_bin_non_events", b.min_bin_non_events}, {"min_event_rate_diff", b.min_event_rate_diff},
-                           {"monotonic", TrendName(b.trend)}, {"objective", ObjectiveName(b.objective)},
-                           {"special_values", b.special_values}}},
-              {"selection", {{"min_iv", s.min_iv}, {"max_iv", Finite(s.max_iv)}, {"max_correlation", s.max_correlation},
-                             {"max_vif", s.max_vif}, {"stepwise", StepwiseName(s.stepwise)},
-                             {"criterion", s.criterion == Criterion::kAic ? "aic" : "bic"},
-                             {"require_negative_coefficients", s.require_negative_coefficients}}},
-              {"scaling", {{"pdo", o.scaling.pdo}, {"base_score", o.scaling.base_score}, {"base_odds", o.scaling.base_odds},
-                           {"round_points", o.scaling.round_points}}},
+  return Json{{"binning",
+               {{"max_prebins", b.max_prebins},
+                {"max_bins", b.max_bins},
+                {"min_bin_share", b.min_bin_share},
+                {"min_prebin_share", b.min_prebin_share},
+                {"min_bin_events", b.min_bin_events},
+                {"min_bin_non_events", b.min_bin_non_events},
+                {"min_event_rate_diff", b.min_event_rate_diff},
+                {"monotonic", TrendName(b.trend)},
+                {"objective", ObjectiveName(b.objective)},
+                {"special_values", b.special_values}}},
+              {"selection",
+               {{"min_iv", s.min_iv},
+                {"max_iv", Finite(s.max_iv)},
+                {"max_correlation", s.max_correlation},
+                {"max_vif", s.max_vif},
+                {"stepwise", StepwiseName(s.stepwise)},
+                {"criterion", s.criterion == Criterion::kAic ? "aic" : "bic"},
+                {"require_negative_coefficients", s.require_negative_coefficients}}},
+              {"scaling",
+               {{"pdo", o.scaling.pdo},
+                {"base_score", o.scaling.base_score},
+                {"base_odds", o.scaling.base_odds},
+                {"round_points", o.scaling.round_points}}},
               {"l2", o.l2},
               {"features", o.features},
               {"binning_spec", o.binning_spec_json}};
@@ -109,15 +124,28 @@ Json ScorecardToJson(const Scorecard& card) {
   j["max_score"] = card.max_score;
   Json vars = Json::array();
   for (const auto& v : card.variables) {
-    vars.push_back({{"feature", v.binning.feature}, {"description", v.description}, {"coefficient", v.coefficient},
-                    {"points", v.points}, {"binning", v.binning.ToJson()}});
+    vars.push_back({{"feature", v.binning.feature},
+                    {"description", v.description},
+                    {"coefficient", v.coefficient},
+                    {"points", v.points},
+                    {"binning", v.binning.ToJson()}});
   }
   j["variables"] = std::move(vars);
   const auto& f = card.fit;
-  j["fit"] = {{"names", f.names}, {"coef", f.coef}, {"std_err", f.std_err}, {"z", f.z}, {"p_value", f.p_value},
-              {"ci_lower", f.ci_lower}, {"ci_upper", f.ci_upper}, {"log_likelihood", f.log_likelihood},
-              {"null_log_likelihood", f.null_log_likelihood}, {"aic", f.aic}, {"bic", f.bic},
-              {"num_observations", f.num_observations}, {"iterations", f.iterations}, {"converged", f.converged}};
+  j["fit"] = {{"names", f.names},
+              {"coef", f.coef},
+              {"std_err", f.std_err},
+              {"z", f.z},
+              {"p_value", f.p_value},
+              {"ci_lower", f.ci_lower},
+              {"ci_upper", f.ci_upper},
+              {"log_likelihood", f.log_likelihood},
+              {"null_log_likelihood", f.null_log_likelihood},
+              {"aic", f.aic},
+              {"bic", f.bic},
+              {"num_observations", f.num_observations},
+              {"iterations", f.iterations},
+              {"converged", f.converged}};
   Json sel = Json::array();
   for (const auto& s : card.selection) sel.push_back({{"feature", s.feature}, {"iv", s.iv}, {"decision", s.decision}});
   j["selection"] = std::move(sel);
@@ -131,8 +159,9 @@ Scorecard ScorecardFromJson(const Json& j, std::string_view source) {
     }
     const double version = Number(j, "", "version");
     if (version > kFormatVersion) {
-      throw Unsupported(fmt::format("scorecard format version {} is newer than this finai reads", version),
-                        {.field = "version", .field_kind = "key", .expected = fmt::format("at most {}", kFormatVersion)});
+      throw Unsupported(
+          fmt::format("scorecard format version {} is newer than this finai reads", version),
+          {.field = "version", .field_kind = "key", .expected = fmt::format("at most {}", kFormatVersion)});
     }
     if (version != kFormatVersion) Bad("version", "unknown scorecard format version", std::to_string(kFormatVersion));
     Scorecard card;
@@ -156,9 +185,11 @@ Scorecard ScorecardFromJson(const Json& j, std::string_view source) {
       v.coefficient = Number(vars[i], vp, "coefficient");
       v.points = Numbers(vars[i], vp, "points");
       v.binning = VariableBinning::FromJson(Field(vars[i], vp, "binning"), Join(vp, "binning"));
-      if (v.binning.feature != String(vars[i], vp, "feature")) Bad(Join(vp, "feature"), "differs from binning.feature", v.binning.feature);
+      if (v.binning.feature != String(vars[i], vp, "feature"))
+        Bad(Join(vp, "feature"), "differs from binning.feature", v.binning.feature);
       if (v.points.size() != v.binning.bins.size()) {
-        Bad(Join(vp, "points"), fmt::format("{} points for {} bins", v.points.size(), v.binning.bins.size()), "one per bin");
+        Bad(Join(vp, "points"), fmt::format("{} points for {} bins", v.points.size(), v.binning.bins.size()),
+            "one per bin");
       }
       card.variables.push_back(std::move(v));
     }
@@ -183,7 +214,8 @@ Scorecard ScorecardFromJson(const Json& j, std::string_view source) {
     fit.iterations = static_cast<int>(Number(f, "fit", "iterations"));
     fit.converged = Bool(f, "fit", "converged");
     for (const auto& s : Array(j, "", "selection")) {
-      card.selection.push_back({String(s, "selection[]", "feature"), Number(s, "selection[]", "iv"), String(s, "selection[]", "decision")});
+      card.selection.push_back(
+          {String(s, "selection[]", "feature"), Number(s, "selection[]", "iv"), String(s, "selection[]", "decision")});
     }
     return card;
   } catch (const Json::exception& e) {

@@ -25,16 +25,20 @@ int NextPhase(MonotonicTrend trend, int phase, double prev_rate, double rate, do
   const bool up = rate > prev_rate + min_diff;
   const bool down = rate < prev_rate - min_diff;
   switch (trend) {
-    case MonotonicTrend::kNone: return 0;
-    case MonotonicTrend::kAscending: return up ? 0 : -1;
-    case MonotonicTrend::kDescending: return down ? 0 : -1;
+    case MonotonicTrend::kNone:
+      return 0;
+    case MonotonicTrend::kAscending:
+      return up ? 0 : -1;
+    case MonotonicTrend::kDescending:
+      return down ? 0 : -1;
     case MonotonicTrend::kPeak:
       if (phase == 0) return up ? 0 : down ? 1 : -1;
       return down ? 1 : -1;
     case MonotonicTrend::kValley:
       if (phase == 0) return down ? 0 : up ? 1 : -1;
       return up ? 1 : -1;
-    case MonotonicTrend::kAuto: break;
+    case MonotonicTrend::kAuto:
+      break;
   }
   throw InternalError("NextPhase: auto trend must be resolved first");
 }
@@ -49,7 +53,9 @@ Segmentation Solve(std::span<const double> events, std::span<const double> non_e
     pg[static_cast<std::size_t>(i) + 1] = pg[static_cast<std::size_t>(i)] + non_events[static_cast<std::size_t>(i)];
   }
   // Per segment [i, j): objective term (NaN when the segment breaks a per-bin constraint) and event rate.
-  const auto idx = [n](int i, int j) { return static_cast<std::size_t>(i) * static_cast<std::size_t>(n + 1) + static_cast<std::size_t>(j); };
+  const auto idx = [n](int i, int j) {
+    return static_cast<std::size_t>(i) * static_cast<std::size_t>(n + 1) + static_cast<std::size_t>(j);
+  };
   std::vector<double> term(idx(n, n) + 1, std::numeric_limits<double>::quiet_NaN()), rate(idx(n, n) + 1, 0.0);
   for (int i = 0; i < n; ++i) {
     for (int j = i + 1; j <= n; ++j) {
@@ -163,12 +169,16 @@ Segmentation OptimalSegmentation(std::span<const double> events, std::span<const
   }
   if (events.size() > static_cast<std::size_t>(kMaxPreBins)) {
     throw InvalidArgument("too many pre-bins for the exact merge",
-                          {.field = "max_prebins", .field_kind = "option", .value = std::to_string(events.size()),
+                          {.field = "max_prebins",
+                           .field_kind = "option",
+                           .value = std::to_string(events.size()),
                            .expected = fmt::format("at most {}", kMaxPreBins)});
   }
   if (c.max_bins < 1) {
-    throw InvalidArgument("too few bins", {.field = "max_bins", .field_kind = "parameter",
-                                           .value = std::to_string(c.max_bins), .expected = "at least 1"});
+    throw InvalidArgument("too few bins", {.field = "max_bins",
+                                           .field_kind = "parameter",
+                                           .value = std::to_string(c.max_bins),
+                                           .expected = "at least 1"});
   }
   if (!(total_events > 0) || !(total_non_events > 0)) {
     throw InvalidData("binning needs both events and non-events", {.expected = "a target with both classes"});

@@ -15,11 +15,13 @@ namespace finai::scorecard::detail {
 namespace {
 double WeightAt(std::span<const double> w, std::size_t i) { return w.empty() ? 1.0 : w[i]; }
 
-double Criterion(const linear::LogisticFit& fit, scorecard::Criterion c) { return c == Criterion::kAic ? fit.aic : fit.bic; }
+double Criterion(const linear::LogisticFit& fit, scorecard::Criterion c) {
+  return c == Criterion::kAic ? fit.aic : fit.bic;
+}
 
 // The information criterion of a fit on a subset, or +inf when the fit fails (separation, singular design).
-double FitCriterion(const std::vector<Candidate>& cands, const std::vector<std::size_t>& subset, std::span<const double> y,
-                    std::span<const double> w, const SelectionOptions& o, double l2) {
+double FitCriterion(const std::vector<Candidate>& cands, const std::vector<std::size_t>& subset,
+                    std::span<const double> y, std::span<const double> w, const SelectionOptions& o, double l2) {
   linear::DesignMatrix x;
   x.rows = static_cast<std::int64_t>(y.size());
   for (std::size_t s : subset) x.AddColumn(cands[s].feature, cands[s].woe);
@@ -84,7 +86,9 @@ void VifFilter(std::vector<Candidate>& cands, double max_vif, std::span<const do
     Eigen::MatrixXd r(k, k);
     for (Eigen::Index a = 0; a < k; ++a) {
       for (Eigen::Index b = a; b < k; ++b) {
-        r(a, b) = r(b, a) = a == b ? 1.0 : Correlation(cands[kept[static_cast<std::size_t>(a)]].woe, cands[kept[static_cast<std::size_t>(b)]].woe, w);
+        r(a, b) = r(b, a) = a == b ? 1.0
+                                   : Correlation(cands[kept[static_cast<std::size_t>(a)]].woe,
+                                                 cands[kept[static_cast<std::size_t>(b)]].woe, w);
       }
     }
     Eigen::FullPivLU<Eigen::MatrixXd> lu(r);

@@ -25,8 +25,8 @@
 namespace finai::scorecard {
 
 enum class MonotonicTrend { kAuto, kAscending, kDescending, kPeak, kValley, kNone };
-std::string_view TrendName(MonotonicTrend trend);   // "auto", "ascending", "descending", "peak", "valley", "none"
-MonotonicTrend ParseTrend(std::string_view name);    // InvalidArgument on an unknown name
+std::string_view TrendName(MonotonicTrend trend);  // "auto", "ascending", "descending", "peak", "valley", "none"
+MonotonicTrend ParseTrend(std::string_view name);  // InvalidArgument on an unknown name
 
 enum class BinObjective { kInformationValue, kJensenShannon };
 std::string_view ObjectiveName(BinObjective objective);  // "iv", "js"
@@ -51,7 +51,7 @@ struct SegmentConstraints {
 struct Segmentation {
   bool feasible = false;
   std::vector<int> ends;
-  double objective = 0;   // IV or JS of the value bins (the totals are those passed in)
+  double objective = 0;                          // IV or JS of the value bins (the totals are those passed in)
   MonotonicTrend trend = MonotonicTrend::kNone;  // the trend solved for (auto resolves to one)
 };
 
@@ -69,9 +69,9 @@ double BinObjectiveTerm(double events, double non_events, double total_events, d
 bool FollowsTrend(std::span<const double> rates, MonotonicTrend trend, double min_diff);
 
 struct BinningOptions {
-  int max_prebins = 100;        // quantile pre-bins of a numeric variable (and most category groups), in [2, kMaxPreBins]
-  int max_bins = 10;            // value bins after the merge (missing and special bins not counted)
-  double min_bin_share = 0.05;  // smallest share of the total weight in a value bin, in [0, 0.5]
+  int max_prebins = 100;  // quantile pre-bins of a numeric variable (and most category groups), in [2, kMaxPreBins]
+  int max_bins = 10;      // value bins after the merge (missing and special bins not counted)
+  double min_bin_share = 0.05;    // smallest share of the total weight in a value bin, in [0, 0.5]
   double min_prebin_share = 0.0;  // pre-bins lighter than this are merged into neighbours (0 = off)
   double min_bin_events = 1;
   double min_bin_non_events = 1;
@@ -87,17 +87,17 @@ enum class BinKind { kValue, kSpecial, kMissing };
 
 struct Bin {
   BinKind kind = BinKind::kValue;
-  std::string label;                     // "(-inf, 3.5]", "[rent, other]", "special 999", "missing"
-  double lower = 0, upper = 0;           // numeric value bins: (lower, upper]
-  std::vector<std::string> categories;   // categorical value bins
-  double special_value = 0;              // special bins
-  double count = 0;                      // weight of the rows in the bin
+  std::string label;                    // "(-inf, 3.5]", "[rent, other]", "special 999", "missing"
+  double lower = 0, upper = 0;          // numeric value bins: (lower, upper]
+  std::vector<std::string> categories;  // categorical value bins
+  double special_value = 0;             // special bins
+  double count = 0;                     // weight of the rows in the bin
   double events = 0;
   double non_events = 0;
-  double event_rate = 0;                 // events / count (0 for an empty bin)
-  double share = 0;                      // count / total weight
+  double event_rate = 0;  // events / count (0 for an empty bin)
+  double share = 0;       // count / total weight
   double woe = 0;
-  double iv = 0;                         // this bin's term of the IV
+  double iv = 0;  // this bin's term of the IV
 };
 
 // The binning of one variable: value bins in order, then one bin per special value, then the missing bin.
@@ -106,15 +106,15 @@ class VariableBinning {
  public:
   std::string feature;
   bool categorical = false;
-  std::vector<double> cuts;                          // numeric: value bin b is (cuts[b-1], cuts[b]]
-  std::vector<std::vector<std::string>> groups;      // categorical: the categories of each value bin
+  std::vector<double> cuts;                      // numeric: value bin b is (cuts[b-1], cuts[b]]
+  std::vector<std::vector<std::string>> groups;  // categorical: the categories of each value bin
   std::vector<double> special_values;
   std::vector<Bin> bins;
   double iv = 0;
   double js = 0;
-  MonotonicTrend trend = MonotonicTrend::kNone;      // trend of the value bins' event rates as fitted
+  MonotonicTrend trend = MonotonicTrend::kNone;  // trend of the value bins' event rates as fitted
   int num_prebins = 0;
-  bool optimal = false;                              // from OptimalSegmentation (false: manual cuts/groups)
+  bool optimal = false;  // from OptimalSegmentation (false: manual cuts/groups)
 
   int num_value_bins() const;
   int MissingBin() const { return static_cast<int>(bins.size()) - 1; }

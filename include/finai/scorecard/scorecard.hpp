@@ -42,7 +42,7 @@ Stepwise ParseStepwise(std::string_view name);    // "none", "forward", "backwar
 Criterion ParseCriterion(std::string_view name);  // "aic", "bic"
 
 struct SelectionOptions {
-  double min_iv = 0.02;  // variables with less information value are dropped
+  double min_iv = 0.02;                                     // variables with less information value are dropped
   double max_iv = std::numeric_limits<double>::infinity();  // more is suspicious (leakage): dropped
   double max_correlation = 0.7;  // |Pearson correlation| of WoE columns; the lower-IV variable goes
   double max_vif = 5.0;          // variance inflation factor of the WoE columns; the highest goes first
@@ -108,8 +108,8 @@ Scorecard FitScorecard(const Frame& frame, const Schema& schema, const std::stri
                        std::span<const double> weights, const ScorecardOptions& options, const Context& ctx);
 
 struct ScoredRows {
-  std::vector<double> score;   // sum of the (rounded) points
-  std::vector<double> pd;      // probability of the event from the unrounded model
+  std::vector<double> score;                      // sum of the (rounded) points
+  std::vector<double> pd;                         // probability of the event from the unrounded model
   std::vector<std::vector<std::string>> reasons;  // per row: up to k variables, worst shortfall first
 };
 // Scores the rows of a frame; NotFound when a variable's column is absent. Reason codes: the variables whose

@@ -90,9 +90,9 @@ void CheckFullRank(const Problem& pb) {
 void DesignMatrix::AddColumn(std::string name, std::span<const double> column_values) {
   if (names.empty()) rows = static_cast<std::int64_t>(column_values.size());
   if (static_cast<std::int64_t>(column_values.size()) != rows) {
-    throw InvalidArgument("design column length differs from the number of rows",
-                          {.field = name, .value = std::to_string(column_values.size()),
-                           .expected = fmt::format("{} values", rows)});
+    throw InvalidArgument(
+        "design column length differs from the number of rows",
+        {.field = name, .value = std::to_string(column_values.size()), .expected = fmt::format("{} values", rows)});
   }
   names.push_back(std::move(name));
   values.insert(values.end(), column_values.begin(), column_values.end());
@@ -100,16 +100,21 @@ void DesignMatrix::AddColumn(std::string name, std::span<const double> column_va
 
 void LogisticOptions::Validate() const {
   if (!(l2 >= 0) || !std::isfinite(l2)) {
-    throw InvalidArgument("L2 penalty out of range", {.field = "l2", .field_kind = "parameter",
-                                                      .value = fmt::format("{}", l2), .expected = "a finite value >= 0"});
+    throw InvalidArgument(
+        "L2 penalty out of range",
+        {.field = "l2", .field_kind = "parameter", .value = fmt::format("{}", l2), .expected = "a finite value >= 0"});
   }
   if (max_iterations < 1) {
-    throw InvalidArgument("too few iterations", {.field = "max_iterations", .field_kind = "parameter",
-                                                 .value = std::to_string(max_iterations), .expected = "at least 1"});
+    throw InvalidArgument("too few iterations", {.field = "max_iterations",
+                                                 .field_kind = "parameter",
+                                                 .value = std::to_string(max_iterations),
+                                                 .expected = "at least 1"});
   }
   if (!(tolerance > 0)) {
-    throw InvalidArgument("tolerance out of range", {.field = "tolerance", .field_kind = "parameter",
-                                                     .value = fmt::format("{}", tolerance), .expected = "a value > 0"});
+    throw InvalidArgument("tolerance out of range", {.field = "tolerance",
+                                                     .field_kind = "parameter",
+                                                     .value = fmt::format("{}", tolerance),
+                                                     .expected = "a value > 0"});
   }
 }
 
@@ -140,7 +145,8 @@ LogisticFit FitLogistic(const DesignMatrix& x, std::span<const double> y, std::s
                         const LogisticOptions& options) {
   options.Validate();
   const auto n = static_cast<Eigen::Index>(x.rows);
-  if (static_cast<Eigen::Index>(y.size()) != n || (!weights.empty() && static_cast<Eigen::Index>(weights.size()) != n)) {
+  if (static_cast<Eigen::Index>(y.size()) != n ||
+      (!weights.empty() && static_cast<Eigen::Index>(weights.size()) != n)) {
     throw InvalidArgument("labels, weights and design differ in length",
                           {.value = fmt::format("{} labels, {} weights", y.size(), weights.size()),
                            .expected = fmt::format("{} of each (weights may be empty)", n)});
@@ -167,13 +173,17 @@ LogisticFit FitLogistic(const DesignMatrix& x, std::span<const double> y, std::s
   for (Eigen::Index i = 0; i < n; ++i) {
     const double yi = y[static_cast<std::size_t>(i)];
     if (yi != 0 && yi != 1) {
-      throw InvalidData("a label is not 0 or 1", {.field = "label", .field_kind = "argument",
-                                                   .value = fmt::format("{} at row {}", yi, i + 1), .expected = "0 or 1"});
+      throw InvalidData("a label is not 0 or 1", {.field = "label",
+                                                  .field_kind = "argument",
+                                                  .value = fmt::format("{} at row {}", yi, i + 1),
+                                                  .expected = "0 or 1"});
     }
     const double wi = weights.empty() ? 1.0 : weights[static_cast<std::size_t>(i)];
     if (!std::isfinite(wi) || wi < 0) {
-      throw InvalidArgument("invalid weight", {.field = "weight", .field_kind = "argument",
-                                               .value = fmt::format("{} at row {}", wi, i + 1), .expected = "finite >= 0"});
+      throw InvalidArgument("invalid weight", {.field = "weight",
+                                               .field_kind = "argument",
+                                               .value = fmt::format("{} at row {}", wi, i + 1),
+                                               .expected = "finite >= 0"});
     }
     pb.y[i] = yi;
     pb.w[i] = wi;
@@ -181,8 +191,9 @@ LogisticFit FitLogistic(const DesignMatrix& x, std::span<const double> y, std::s
     swy += wi * yi;
   }
   if (!(swy > 0) || !(swy < sw)) {
-    throw InvalidData("the labels hold a single class", {.field = "label", .field_kind = "argument",
-                                                        .expected = "both events (1) and non-events (0) with weight > 0"});
+    throw InvalidData(
+        "the labels hold a single class",
+        {.field = "label", .field_kind = "argument", .expected = "both events (1) and non-events (0) with weight > 0"});
   }
   for (Eigen::Index j = 0; j < x.cols(); ++j) {
     if (!pb.x.col(j + offset).allFinite()) {
@@ -240,13 +251,16 @@ LogisticFit FitLogistic(const DesignMatrix& x, std::span<const double> y, std::s
     if (pb.w[i] > 0) worst = std::max(worst, std::abs(pb.y[i] - Sigmoid(eta[i])));
   }
   if (options.l2 == 0 && (worst < 1e-8 || (!fit.converged && eta.cwiseAbs().maxCoeff() > 30))) {
-    throw InvalidData("perfect separation: the classes can be predicted exactly, so the coefficients have no finite "
-                      "maximum-likelihood value",
-                      {.expected = "overlapping classes (merge bins, drop the separating variable, or set an L2 penalty)"});
+    throw InvalidData(
+        "perfect separation: the classes can be predicted exactly, so the coefficients have no finite "
+        "maximum-likelihood value",
+        {.expected = "overlapping classes (merge bins, drop the separating variable, or set an L2 penalty)"});
   }
   if (!fit.converged) {
     throw InvalidData("logistic regression did not converge",
-                      {.field = "max_iterations", .field_kind = "parameter", .value = std::to_string(options.max_iterations),
+                      {.field = "max_iterations",
+                       .field_kind = "parameter",
+                       .value = std::to_string(options.max_iterations),
                        .expected = "more iterations, fewer variables or an L2 penalty"});
   }
   const Eigen::MatrixXd h = hessian(eta, nullptr);
@@ -263,8 +277,8 @@ LogisticFit FitLogistic(const DesignMatrix& x, std::span<const double> y, std::s
     fit.ci_upper.push_back(b + kZ975 * se);
   }
   fit.log_likelihood = LogLikelihood(pb, eta);
-  fit.null_log_likelihood = options.fit_intercept ? sw * (mean * std::log(mean) + (1 - mean) * std::log1p(-mean))
-                                                  : -sw * std::log(2.0);
+  fit.null_log_likelihood =
+      options.fit_intercept ? sw * (mean * std::log(mean) + (1 - mean) * std::log1p(-mean)) : -sw * std::log(2.0);
   fit.aic = -2 * fit.log_likelihood + 2.0 * static_cast<double>(k);
   fit.bic = -2 * fit.log_likelihood + std::log(sw) * static_cast<double>(k);
   return fit;

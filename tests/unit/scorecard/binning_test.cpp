@@ -17,10 +17,13 @@ namespace {
 
 // Printed by tests/golden/scorecard/make_binning_golden.py.
 const std::vector<double> kIncomeEvents = {329, 247, 181, 175, 105, 217};
-const std::vector<double> kIncomeWoe = {-0.634795836194, 0.00110515831828, 0.319889164479, 0.604040753342, 0.637738285839, -1.21684329331};
+const std::vector<double> kIncomeWoe = {-0.634795836194, 0.00110515831828, 0.319889164479,
+                                        0.604040753342,  0.637738285839,   -1.21684329331};
 const double kIncomeIv = 0.361447704987;
-const std::vector<double> kHomeEvents = {388, 390, 317, 9, 146, 4};  // rent, owner, parents+priv, ignore, other, missing
-const std::vector<double> kHomeWoe = {-0.526205859986, 0.545374754179, -0.12763623006, -0.736141672133, -0.767127394806, -1.62995954815};
+const std::vector<double> kHomeEvents = {388, 390, 317,
+                                         9,   146, 4};  // rent, owner, parents+priv, ignore, other, missing
+const std::vector<double> kHomeWoe = {-0.526205859986, 0.545374754179,  -0.12763623006,
+                                      -0.736141672133, -0.767127394806, -1.62995954815};
 const double kHomeIv = 0.24827119166;
 
 struct Credit {
@@ -125,7 +128,8 @@ TEST(Binning, SpecialValuesAndMissingGetTheirOwnBins) {
   EXPECT_EQ(vb.BinOf(-0.5), 0);
   EXPECT_NEAR(vb.bins[static_cast<std::size_t>(v + 1)].share, 0.1, 0.02);
   EXPECT_GT(v, 2);
-  for (int b = 1; b < v; ++b) EXPECT_GT(vb.bins[static_cast<std::size_t>(b)].event_rate, vb.bins[static_cast<std::size_t>(b - 1)].event_rate);
+  for (int b = 1; b < v; ++b)
+    EXPECT_GT(vb.bins[static_cast<std::size_t>(b)].event_rate, vb.bins[static_cast<std::size_t>(b - 1)].event_rate);
   // Weights 2 on every row give the same bins as unweighted rows.
   const std::vector<double> w(x.size(), 2.0);
   const VariableBinning vw = FitBinning(Column::Float64("x", x), y, w, o);

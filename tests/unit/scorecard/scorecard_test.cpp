@@ -21,7 +21,8 @@ namespace {
 const std::vector<double> kCoef = {-0.938230678918, -0.825226692739, -0.846915604483, -0.794075921569};
 const std::vector<double> kStdErr = {0.0370659266193, 0.0539998667722, 0.0600609231785, 0.0745451570631};
 const std::vector<double> kSeniorityPoints = {98.38758349, 135.6806127, 159.1785459, 185.7264696, 220.3893156};
-const std::vector<double> kIncomePoints = {112.9799101, 151.8284036, 171.3035712, 188.6629734, 190.7216247, 77.42143941};
+const std::vector<double> kIncomePoints = {112.9799101, 151.8284036, 171.3035712,
+                                           188.6629734, 190.7216247, 77.42143941};
 const std::vector<double> kHomePoints = {121.6195684, 183.0002093, 144.449824, 109.5943465, 107.8194697, 58.39603872};
 const std::vector<std::string> kHomeLabels = {"rent", "owner", "parents, priv", "ignore", "other", "missing"};
 const double kScoreRow0 = 478.6496092;
@@ -49,7 +50,8 @@ ScorecardOptions FixedBinOptions() {
 }
 
 TEST(Scorecard, FixedBinsMatchStatsmodelsAndThePdoFormulas) {
-  const Scorecard card = FitScorecard(Credit().frame, Credit().schema, "Status", "bad", {}, FixedBinOptions(), Context());
+  const Scorecard card =
+      FitScorecard(Credit().frame, Credit().schema, "Status", "bad", {}, FixedBinOptions(), Context());
   ASSERT_EQ(card.variables.size(), 3u);
   for (std::size_t j = 0; j < kCoef.size(); ++j) {
     EXPECT_NEAR(card.fit.coef[j], kCoef[j], 1e-7) << j;
@@ -67,7 +69,8 @@ TEST(Scorecard, FixedBinsMatchStatsmodelsAndThePdoFormulas) {
     const auto it = std::find_if(home.binning.bins.begin(), home.binning.bins.end(),
                                  [&](const Bin& b) { return b.label == kHomeLabels[k]; });
     ASSERT_NE(it, home.binning.bins.end());
-    EXPECT_NEAR(home.points[static_cast<std::size_t>(it - home.binning.bins.begin())], kHomePoints[k], 1e-6) << kHomeLabels[k];
+    EXPECT_NEAR(home.points[static_cast<std::size_t>(it - home.binning.bins.begin())], kHomePoints[k], 1e-6)
+        << kHomeLabels[k];
   }
   const ScoredRows scored = ApplyScorecard(card, Credit().frame, 2);
   EXPECT_NEAR(scored.score[0], kScoreRow0, 1e-6);
@@ -79,10 +82,10 @@ TEST(Scorecard, FixedBinsMatchStatsmodelsAndThePdoFormulas) {
 }
 
 TEST(Scorecard, ScalingConvention) {
-  ScalingParams s;  // PDO 50, 600 at 19:1
-  EXPECT_NEAR(PdToScore(s, 1.0 / 20), 600, 1e-9);   // odds 19:1
-  EXPECT_NEAR(PdToScore(s, 1.0 / 39), 650, 1e-9);   // odds doubled: + PDO
-  EXPECT_NEAR(PdToScore(s, 2.0 / 21), 550, 1e-9);   // odds halved (9.5:1): - PDO
+  ScalingParams s;                                 // PDO 50, 600 at 19:1
+  EXPECT_NEAR(PdToScore(s, 1.0 / 20), 600, 1e-9);  // odds 19:1
+  EXPECT_NEAR(PdToScore(s, 1.0 / 39), 650, 1e-9);  // odds doubled: + PDO
+  EXPECT_NEAR(PdToScore(s, 2.0 / 21), 550, 1e-9);  // odds halved (9.5:1): - PDO
   EXPECT_NEAR(ScoreToPd(s, 600), 0.05, 1e-12);
   EXPECT_NEAR(s.Factor(), 50 / std::log(2.0), 1e-12);
   s.pdo = 0;
@@ -101,11 +104,13 @@ TEST(Scorecard, OptimalCardSkipsSensitiveColumnsAndGivesReasons) {
     for (double p : v.points) EXPECT_EQ(p, std::round(p));
   }
   bool age_noted = false;
-  for (const auto& s : card.selection) age_noted = age_noted || (s.feature == "Age" && s.decision.find("sensitive") != std::string::npos);
+  for (const auto& s : card.selection)
+    age_noted = age_noted || (s.feature == "Age" && s.decision.find("sensitive") != std::string::npos);
   EXPECT_TRUE(age_noted);
   const ScoredRows scored = ApplyScorecard(card, Credit().frame, 3);
   std::map<std::string, std::vector<int>> bins;
-  for (const auto& v : card.variables) bins[v.binning.feature] = v.binning.BinColumn(Credit().frame.column(v.binning.feature));
+  for (const auto& v : card.variables)
+    bins[v.binning.feature] = v.binning.BinColumn(Credit().frame.column(v.binning.feature));
   for (std::size_t r = 0; r < scored.score.size(); ++r) {
     EXPECT_GE(scored.score[r], card.min_score);
     EXPECT_LE(scored.score[r], card.max_score);
@@ -113,7 +118,8 @@ TEST(Scorecard, OptimalCardSkipsSensitiveColumnsAndGivesReasons) {
     // Reasons come in order of decreasing shortfall from the variable's best points.
     double previous = INFINITY;
     for (const auto& name : scored.reasons[r]) {
-      const auto& v = *std::find_if(card.variables.begin(), card.variables.end(), [&](const auto& x) { return x.binning.feature == name; });
+      const auto& v = *std::find_if(card.variables.begin(), card.variables.end(),
+                                    [&](const auto& x) { return x.binning.feature == name; });
       const int b = bins[name][r];
       const double shortfall = v.MaxPoints() - v.points[static_cast<std::size_t>(b)];
       EXPECT_GT(shortfall, 0);
@@ -125,7 +131,8 @@ TEST(Scorecard, OptimalCardSkipsSensitiveColumnsAndGivesReasons) {
   double lo = 0, hi = 0;
   std::size_t nlo = 0, nhi = 0;
   const double mid = (card.min_score + card.max_score) / 2;
-  for (std::size_t r = 0; r < scored.score.size(); ++r) (scored.score[r] < mid ? (lo += scored.pd[r], ++nlo) : (hi += scored.pd[r], ++nhi));
+  for (std::size_t r = 0; r < scored.score.size(); ++r)
+    (scored.score[r] < mid ? (lo += scored.pd[r], ++nlo) : (hi += scored.pd[r], ++nhi));
   EXPECT_GT(lo / static_cast<double>(nlo), hi / static_cast<double>(nhi));
 }
 
@@ -146,7 +153,8 @@ TEST(Scorecard, StepwiseSelectionDoesNotWorsenTheCriterion) {
 }
 
 TEST(Scorecard, SaveLoadRoundTripAndCorruptFiles) {
-  const Scorecard card = FitScorecard(Credit().frame, Credit().schema, "Status", "bad", {}, ScorecardOptions(), Context());
+  const Scorecard card =
+      FitScorecard(Credit().frame, Credit().schema, "Status", "bad", {}, ScorecardOptions(), Context());
   const std::string path = ::testing::TempDir() + "/card.json";
   SaveScorecard(card, path);
   const Scorecard back = LoadScorecard(path);

@@ -62,7 +62,7 @@ Brute BruteForce(const std::vector<double>& ev, const std::vector<double>& ne, d
 TEST(Segmentation, EqualsBruteForceOnRandomInstances) {
   std::mt19937_64 rng(20261123);
   const MonotonicTrend trends[] = {MonotonicTrend::kAscending, MonotonicTrend::kDescending, MonotonicTrend::kPeak,
-                                   MonotonicTrend::kValley, MonotonicTrend::kNone, MonotonicTrend::kAuto};
+                                   MonotonicTrend::kValley,    MonotonicTrend::kNone,       MonotonicTrend::kAuto};
   int checked = 0, nontrivial = 0;
   for (int instance = 0; instance < 240; ++instance) {
     const int n = 2 + static_cast<int>(rng() % 11);  // 2..12 pre-bins

@@ -41,9 +41,9 @@ struct LogisticOptions {
 struct LogisticFit {
   std::vector<std::string> names;  // "const" first when fitted with an intercept, then the design's names
   std::vector<double> coef;
-  std::vector<double> std_err;  // from the inverse of the (penalised) observed information
-  std::vector<double> z;        // coef / std_err
-  std::vector<double> p_value;  // two-sided, standard normal
+  std::vector<double> std_err;   // from the inverse of the (penalised) observed information
+  std::vector<double> z;         // coef / std_err
+  std::vector<double> p_value;   // two-sided, standard normal
   std::vector<double> ci_lower;  // coef -/+ 1.959964 * std_err
   std::vector<double> ci_upper;
   double log_likelihood = 0;       // unpenalised, weighted
