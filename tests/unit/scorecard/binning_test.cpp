@@ -186,3 +186,53 @@ TEST(Binning, BadInputs) {
 
 }  // namespace
 }  // namespace finai::scorecard
+
+namespace finai::scorecard {
+namespace {
+
+TEST(Binning, ManyCategoriesArePreBinnedInEventRateOrder) {
+  std::mt19937_64 rng(11);
+  std::vector<std::string> dict;
+  for (int c = 0; c < 300; ++c) dict.push_back("c" + std::to_string(c));
+  std::vector<std::int32_t> codes;
+  std::vector<double> y;
+  for (int r = 0; r < 30000; ++r) {
+    const int c = static_cast<int>(rng() % 300);
+    codes.push_back(c);
+    y.push_back(static_cast<double>(rng() % 1000) < 20 + 2 * c ? 1.0 : 0.0);  // risk grows with the code
+  }
+  BinningOptions o;
+  o.max_prebins = 20;
+  o.min_bin_share = 0.02;
+  const VariableBinning vb = FitBinning(Column::Categorical("cat", codes, dict), y, {}, o);
+  EXPECT_LE(vb.num_prebins, 20);
+  std::size_t covered = 0;
+  for (const auto& g : vb.groups) covered += g.size();
+  EXPECT_EQ(covered, 300u);
+  EXPECT_GT(vb.iv, 0.3);
+  for (int b = 1; b < vb.num_value_bins(); ++b) {
+    EXPECT_GT(vb.bins[static_cast<std::size_t>(b)].event_rate, vb.bins[static_cast<std::size_t>(b - 1)].event_rate);
+  }
+}
+
+TEST(Binning, JensenShannonObjectiveAndDatetimeColumns) {
+  std::mt19937_64 rng(5);
+  std::vector<std::int64_t> t;
+  std::vector<double> y;
+  for (int r = 0; r < 5000; ++r) {
+    const std::int64_t day = static_cast<std::int64_t>(rng() % 3650);
+    t.push_back(day * 86400);
+    y.push_back(static_cast<double>(rng() % 1000) < 50 + day / 20 ? 1.0 : 0.0);
+  }
+  BinningOptions o;
+  o.objective = BinObjective::kJensenShannon;
+  const VariableBinning vb = FitBinning(Column::DateTime("opened", t), y, {}, o);
+  EXPECT_GT(vb.num_value_bins(), 2);
+  EXPECT_EQ(vb.trend, MonotonicTrend::kAscending);
+  EXPECT_GT(vb.js, 0);
+  EXPECT_LE(vb.js, vb.iv / 4 + 1e-12);  // Lin (1991): JS <= J / 4, and IV is Jeffreys' divergence J
+  EXPECT_EQ(vb.BinOf(static_cast<double>(t[0])), vb.BinColumn(Column::DateTime("opened", t))[0]);
+}
+
+}  // namespace
+}  // namespace finai::scorecard

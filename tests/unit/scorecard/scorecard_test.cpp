@@ -199,3 +199,25 @@ TEST(Scorecard, NothingSelectedIsAnError) {
 
 }  // namespace
 }  // namespace finai::scorecard
+
+namespace finai::scorecard {
+namespace {
+
+TEST(Scorecard, UniformWeightsGiveTheSameCard) {
+  ScorecardOptions o = FixedBinOptions();
+  const Scorecard plain = FitScorecard(Credit().frame, Credit().schema, "Status", "bad", {}, o, Context());
+  const std::vector<double> w(static_cast<std::size_t>(Credit().frame.num_rows()), 2.0);
+  const Scorecard weighted = FitScorecard(Credit().frame, Credit().schema, "Status", "bad", w, o, Context());
+  for (std::size_t j = 0; j < plain.fit.coef.size(); ++j) {
+    EXPECT_NEAR(weighted.fit.coef[j], plain.fit.coef[j], 1e-9);
+    EXPECT_NEAR(weighted.fit.std_err[j] * std::sqrt(2.0), plain.fit.std_err[j], 1e-9);  // twice the information
+  }
+  for (std::size_t v = 0; v < plain.variables.size(); ++v) {
+    for (std::size_t b = 0; b < plain.variables[v].points.size(); ++b) {
+      EXPECT_NEAR(weighted.variables[v].points[b], plain.variables[v].points[b], 1e-6);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace finai::scorecard
