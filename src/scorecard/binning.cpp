@@ -11,14 +11,16 @@
 #include "finai/core/check.hpp"
 #include "finai/core/error.hpp"
 #include "finai/data/binner.hpp"
+#include "finai/data/datetime.hpp"
 #include "finai/data/quantile_sketch.hpp"
 
 namespace finai::scorecard {
 
 namespace {
 
-std::string FormatNumber(double v) {
+std::string FormatNumber(double v, bool datetime = false) {
   if (std::isinf(v)) return v > 0 ? "+inf" : "-inf";
+  if (datetime) return FormatDateTime(static_cast<std::int64_t>(v));
   return fmt::format("{:.10g}", v);
 }
 
@@ -79,7 +81,7 @@ void LayoutNumericBins(VariableBinning& vb) {
     Bin bin;
     bin.lower = b == 0 ? -INFINITY : vb.cuts[b - 1];
     bin.upper = b + 1 == v ? INFINITY : vb.cuts[b];
-    bin.label = fmt::format("({}, {}{}", FormatNumber(bin.lower), FormatNumber(bin.upper), b + 1 == v ? ")" : "]");
+    bin.label = fmt::format("({}, {}{}", FormatNumber(bin.lower, vb.datetime), FormatNumber(bin.upper, vb.datetime), b + 1 == v ? ")" : "]");
     vb.bins.push_back(bin);
   }
   for (double s : vb.special_values) {
@@ -143,6 +145,7 @@ VariableBinning FitNumericBinning(const Column& column, std::span<const double> 
   const RowFilter rows{labels, weights};
   VariableBinning vb;
   vb.feature = column.name();
+  vb.datetime = column.type() == ColumnType::kDateTime;
   vb.special_values = o.special_values;
   std::vector<std::pair<double, double>> weighted;
   weighted.reserve(values.size());
@@ -463,6 +466,7 @@ VariableBinning BinWithCuts(const Column& column, std::span<const double> labels
   }
   VariableBinning vb;
   vb.feature = column.name();
+  vb.datetime = column.type() == ColumnType::kDateTime;
   vb.cuts = std::move(cuts);
   vb.special_values = special_values;
   NumericValues(column);

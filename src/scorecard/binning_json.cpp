@@ -25,6 +25,7 @@ nlohmann::json VariableBinning::ToJson() const {
     j["groups"] = groups;
   } else {
     j["cuts"] = cuts;
+    if (datetime) j["datetime"] = true;
     j["special_values"] = special_values;
   }
   j["trend"] = TrendName(trend);
@@ -74,6 +75,7 @@ VariableBinning VariableBinning::FromJson(const nlohmann::json& j, std::string_v
       }
       vb.cuts.push_back(cuts[i].get<double>());
     }
+    if (j.contains("datetime")) vb.datetime = Bool(j, path, "datetime");
     const Json& specials = Array(j, path, "special_values");
     for (std::size_t i = 0; i < specials.size(); ++i) {
       if (!specials[i].is_number()) Bad(Index(Join(path, "special_values"), i), "not a number", "a number");

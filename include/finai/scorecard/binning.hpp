@@ -106,6 +106,7 @@ class VariableBinning {
  public:
   std::string feature;
   bool categorical = false;
+  bool datetime = false;  // numeric bins of a datetime column: cuts are seconds, labels show dates
   std::vector<double> cuts;                      // numeric: value bin b is (cuts[b-1], cuts[b]]
   std::vector<std::vector<std::string>> groups;  // categorical: the categories of each value bin
   std::vector<double> special_values;

@@ -232,6 +232,8 @@ TEST(Binning, JensenShannonObjectiveAndDatetimeColumns) {
   EXPECT_GT(vb.js, 0);
   EXPECT_LE(vb.js, vb.iv / 4 + 1e-12);  // Lin (1991): JS <= J / 4, and IV is Jeffreys' divergence J
   EXPECT_EQ(vb.BinOf(static_cast<double>(t[0])), vb.BinColumn(Column::DateTime("opened", t))[0]);
+  EXPECT_EQ(vb.bins[0].label.rfind("(-inf, 19", 0), 0u) << vb.bins[0].label;  // a date, not seconds
+  EXPECT_EQ(VariableBinning::FromJson(vb.ToJson(), "").bins[1].label, vb.bins[1].label);
 }
 
 }  // namespace
