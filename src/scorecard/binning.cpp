@@ -81,7 +81,8 @@ void LayoutNumericBins(VariableBinning& vb) {
     Bin bin;
     bin.lower = b == 0 ? -INFINITY : vb.cuts[b - 1];
     bin.upper = b + 1 == v ? INFINITY : vb.cuts[b];
-    bin.label = fmt::format("({}, {}{}", FormatNumber(bin.lower, vb.datetime), FormatNumber(bin.upper, vb.datetime), b + 1 == v ? ")" : "]");
+    bin.label = fmt::format("({}, {}{}", FormatNumber(bin.lower, vb.datetime), FormatNumber(bin.upper, vb.datetime),
+                            b + 1 == v ? ")" : "]");
     vb.bins.push_back(bin);
   }
   for (double s : vb.special_values) {

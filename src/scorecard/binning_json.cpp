@@ -70,7 +70,8 @@ VariableBinning VariableBinning::FromJson(const nlohmann::json& j, std::string_v
   } else {
     const Json& cuts = Array(j, path, "cuts");
     for (std::size_t i = 0; i < cuts.size(); ++i) {
-      if (!cuts[i].is_number() || (i > 0 && !(cuts[i].get<double>() > vb.cuts.back()))) {
+      if (!cuts[i].is_number() || !std::isfinite(cuts[i].get<double>()) ||
+          (i > 0 && !(cuts[i].get<double>() > vb.cuts.back()))) {
         Bad(Index(Join(path, "cuts"), i), "cut points must be increasing numbers", "increasing numbers");
       }
       vb.cuts.push_back(cuts[i].get<double>());
@@ -78,13 +79,14 @@ VariableBinning VariableBinning::FromJson(const nlohmann::json& j, std::string_v
     if (j.contains("datetime")) vb.datetime = Bool(j, path, "datetime");
     const Json& specials = Array(j, path, "special_values");
     for (std::size_t i = 0; i < specials.size(); ++i) {
-      if (!specials[i].is_number()) Bad(Index(Join(path, "special_values"), i), "not a number", "a number");
+      if (!specials[i].is_number() || !std::isfinite(specials[i].get<double>()))
+        Bad(Index(Join(path, "special_values"), i), "not a number", "a number");
       vb.special_values.push_back(specials[i].get<double>());
     }
   }
   vb.trend = ParseTrend(String(j, path, "trend"));
   vb.optimal = Bool(j, path, "optimal");
-  vb.num_prebins = static_cast<int>(Number(j, path, "num_prebins"));
+  vb.num_prebins = Integer(j, path, "num_prebins", 0, 1 << 30);
   vb.iv = Number(j, path, "iv");
   vb.js = Number(j, path, "js");
   const Json& bins = Array(j, path, "bins");

@@ -1,6 +1,7 @@
 // Reading scorecard JSON with errors that name the key path (e.g. variables[2].bins[0].woe).
 #pragma once
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -29,8 +30,18 @@ inline const Json& Field(const Json& j, std::string_view path, std::string_view 
 
 inline double Number(const Json& j, std::string_view path, std::string_view key) {
   const Json& v = Field(j, path, key);
-  if (!v.is_number()) Bad(Join(path, key), "not a number", "a number");
+  if (!v.is_number() || !std::isfinite(v.get<double>())) Bad(Join(path, key), "not a finite number", "a number");
   return v.get<double>();
+}
+
+// A whole number in [lo, hi] (a cast of an out-of-range double would be undefined).
+inline int Integer(const Json& j, std::string_view path, std::string_view key, int lo, int hi) {
+  const double v = Number(j, path, key);
+  if (!(v >= lo && v <= hi) || v != static_cast<double>(static_cast<int>(v))) {
+    Bad(Join(path, key), "not a whole number in range",
+        "a whole number in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  }
+  return static_cast<int>(v);
 }
 
 inline std::string String(const Json& j, std::string_view path, std::string_view key) {

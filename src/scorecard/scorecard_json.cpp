@@ -61,8 +61,8 @@ ScorecardOptions OptionsFromJson(const Json& j, const std::string& path) {
   ScorecardOptions o;
   const std::string bp = Join(path, "binning"), sp = Join(path, "selection"), cp = Join(path, "scaling");
   const Json& b = Field(j, path, "binning");
-  o.binning.max_prebins = static_cast<int>(Number(b, bp, "max_prebins"));
-  o.binning.max_bins = static_cast<int>(Number(b, bp, "max_bins"));
+  o.binning.max_prebins = Integer(b, bp, "max_prebins", 2, kMaxPreBins);
+  o.binning.max_bins = Integer(b, bp, "max_bins", 1, 100);
   o.binning.min_bin_share = Number(b, bp, "min_bin_share");
   o.binning.min_prebin_share = Number(b, bp, "min_prebin_share");
   o.binning.min_bin_events = Number(b, bp, "min_bin_events");
@@ -100,7 +100,9 @@ std::vector<double> Numbers(const Json& j, const std::string& path, std::string_
   std::vector<double> out;
   const Json& a = Array(j, path, key);
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (!a[i].is_number()) Bad(Index(Join(path, key), i), "not a number", "a number");
+    if (!a[i].is_number() || !std::isfinite(a[i].get<double>())) {
+      Bad(Index(Join(path, key), i), "not a finite number", "a number");
+    }
     out.push_back(a[i].get<double>());
   }
   return out;
@@ -211,7 +213,7 @@ Scorecard ScorecardFromJson(const Json& j, std::string_view source) {
     fit.aic = Number(f, "fit", "aic");
     fit.bic = Number(f, "fit", "bic");
     fit.num_observations = Number(f, "fit", "num_observations");
-    fit.iterations = static_cast<int>(Number(f, "fit", "iterations"));
+    fit.iterations = Integer(f, "fit", "iterations", 0, 1 << 30);
     fit.converged = Bool(f, "fit", "converged");
     for (const auto& s : Array(j, "", "selection")) {
       card.selection.push_back(

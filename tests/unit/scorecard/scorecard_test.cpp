@@ -174,6 +174,12 @@ TEST(Scorecard, SaveLoadRoundTripAndCorruptFiles) {
     EXPECT_NE(std::string(e.what()).find("card.json"), std::string::npos) << e.what();
   }
   j = ScorecardToJson(card);
+  j["params"]["binning"]["max_bins"] = 1e300;  // would be undefined behaviour as a cast to int
+  EXPECT_THROW(ScorecardFromJson(j, "card.json"), InvalidData);
+  j = ScorecardToJson(card);
+  j["variables"][0]["points"][0] = 1e308 * 10;  // infinity
+  EXPECT_THROW(ScorecardFromJson(j, "card.json"), InvalidData);
+  j = ScorecardToJson(card);
   j["version"] = 2;
   EXPECT_THROW(ScorecardFromJson(j, "card.json"), Unsupported);
   j = ScorecardToJson(card);
