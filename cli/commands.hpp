@@ -49,10 +49,12 @@ void RegisterProfile(CLI::App& app, GlobalOptions& global);
 void RegisterTrain(CLI::App& app, GlobalOptions& global);
 void RegisterRisk(CLI::App& app, GlobalOptions& global);  // the `risk` verb and its sub-verbs below
 void RegisterModelVerbs(CLI::App& app, GlobalOptions& global);  // predict, evaluate, importance
+void RegisterValidate(CLI::App& app, GlobalOptions& global);    // `finai validate` (cmd_validate.cpp)
 void RegisterRiskGarch(CLI::App& risk, GlobalOptions& global);  // `finai risk garch` (risk: the `risk` verb)
 void RegisterRiskVar(CLI::App& risk, GlobalOptions& global);       // `finai risk var`
 void RegisterRiskBacktest(CLI::App& risk, GlobalOptions& global);  // `finai risk backtest`
 void RegisterRiskOprisk(CLI::App& risk, GlobalOptions& global);    // `finai risk oprisk`
 void RegisterScorecard(CLI::App& app, GlobalOptions& global);      // `finai scorecard fit|apply|report`
+void RegisterFairness(CLI::App& app, GlobalOptions& global);       // `finai fairness audit|mitigate`
 
 }  // namespace finai::cli

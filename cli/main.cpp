@@ -20,8 +20,10 @@ int main(int argc, char** argv) {
   finai::cli::RegisterProfile(app, global);
   finai::cli::RegisterTrain(app, global);
   finai::cli::RegisterModelVerbs(app, global);
+  finai::cli::RegisterValidate(app, global);
   finai::cli::RegisterRisk(app, global);
   finai::cli::RegisterScorecard(app, global);
+  finai::cli::RegisterFairness(app, global);
   try {
     // CLI11 would report an unknown verb as "A subcommand is required"; name it instead.
     std::string verbs;

@@ -10,18 +10,19 @@ seconds="${1:-30}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
+# target -> seed corpus folder
+declare -A corpus=([csv_reader_fuzzer]=csv [schema_fuzzer]=schema [dataset_cache_fuzzer]=dataset_cache)
+targets="${FUZZ_TARGETS:-csv_reader_fuzzer schema_fuzzer dataset_cache_fuzzer}"
+
 cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz --parallel "${FUZZ_JOBS:-2}"
+# shellcheck disable=SC2086  # the target list is meant to split into words
+cmake --build --preset fuzz --parallel "${FUZZ_JOBS:-2}" --target $targets
 
 bin="$root/build/fuzz/fuzz"
 artifacts="$root/build/fuzz/artifacts"
 mkdir -p "$artifacts"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-
-# target -> seed corpus folder
-declare -A corpus=([csv_reader_fuzzer]=csv [schema_fuzzer]=schema [dataset_cache_fuzzer]=dataset_cache)
-targets="${FUZZ_TARGETS:-csv_reader_fuzzer schema_fuzzer dataset_cache_fuzzer}"
 
 failed=()
 for target in $targets; do

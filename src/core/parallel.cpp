@@ -46,6 +46,22 @@ void ParallelFor(const Context& ctx, std::int64_t begin, std::int64_t end,
   first.RethrowIfAny();
 }
 
+void ParallelForDynamic(const Context& ctx, std::int64_t begin, std::int64_t end,
+                        const std::function<void(std::int64_t)>& body) {
+  if (end <= begin) return;
+  const int threads = static_cast<int>(std::min<std::int64_t>(ctx.EffectiveThreads(), end - begin));
+  FirstException first;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+  for (std::int64_t i = begin; i < end; ++i) {
+    try {
+      body(i);
+    } catch (...) {
+      first.Capture(i);
+    }
+  }
+  first.RethrowIfAny();
+}
+
 void ParallelForBlocks(const Context& ctx, std::int64_t begin, std::int64_t end,
                        const std::function<void(std::int64_t, std::int64_t, int)>& body) {
   if (end <= begin) return;

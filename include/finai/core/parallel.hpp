@@ -16,6 +16,11 @@ namespace finai {
 void ParallelFor(const Context& ctx, std::int64_t begin, std::int64_t end,
                  const std::function<void(std::int64_t)>& body);
 
+// As ParallelFor, but iterations are handed out one at a time to whichever thread is free: for a few
+// tasks of very different sizes. Results must not depend on which thread runs an iteration.
+void ParallelForDynamic(const Context& ctx, std::int64_t begin, std::int64_t end,
+                        const std::function<void(std::int64_t)>& body);
+
 // Runs body(block_begin, block_end, thread_index) over contiguous blocks of [begin, end), one per
 // thread at most: the cheapest form for loops whose body is tiny. Block boundaries depend only on the
 // thread count, never on timing.

@@ -14,16 +14,17 @@
 
 namespace finai::gbdt {
 
-struct GradPair {
-  std::int64_t g = 0;
-  std::int64_t h = 0;
-};
-
+// A histogram bin: the fixed-point gradient sum in one word, the hessian sum and the row count packed in
+// the other (hessian above, count in the low `count_bits` bits). Two additions per row instead of three,
+// in 16 bytes instead of 24; the hessians are non-negative and the scale keeps their sum below the count
+// field, so the packed sums are exact.
 struct HistBin {
   std::int64_t g = 0;
-  std::int64_t h = 0;
-  std::int64_t n = 0;
+  std::uint64_t hn = 0;
 };
+
+// A row's gradient is a bin holding one row: hn = hessian << count_bits | 1.
+using GradPair = HistBin;
 
 // Sums of a node: fixed-point gradient and hessian, and the row count.
 struct NodeSums {
@@ -33,11 +34,17 @@ struct NodeSums {
   NodeSums operator-(const NodeSums& o) const { return {g - o.g, h - o.h, n - o.n}; }
 };
 
-// The fixed-point scales of one tree's gradients.
+// The fixed-point scales of one tree's gradients, and the width of the count field of a bin.
 struct GradScale {
   double g = 1;
   double h = 1;
+  int count_bits = 1;
 };
+
+inline NodeSums Unpack(const HistBin& b, int count_bits) {
+  return {b.g, static_cast<std::int64_t>(b.hn >> count_bits),
+          static_cast<std::int64_t>(b.hn & ((std::uint64_t{1} << count_bits) - 1))};
+}
 
 // Rounds gradients to fixed point with scales that cannot overflow a sum over `rows` rows.
 GradScale QuantizeGradients(std::span<const double> grad, std::span<const double> hess, std::vector<GradPair>& out);
@@ -51,6 +58,6 @@ void BuildHistogram(const TrainingData& data, std::span<const std::int32_t> rows
 // out = parent - child, slot by slot (exact).
 void SubtractHistogram(const Histogram& parent, const Histogram& child, Histogram& out);
 
-NodeSums SumOfRows(std::span<const std::int32_t> rows, std::span<const GradPair> grads);
+NodeSums SumOfRows(std::span<const std::int32_t> rows, std::span<const GradPair> grads, int count_bits);
 
 }  // namespace finai::gbdt

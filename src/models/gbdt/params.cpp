@@ -43,6 +43,8 @@ void GbdtParams::Validate() const {
   Require(grow_policy == GrowPolicy::kDepthWise || max_leaves >= 2 || max_depth >= 1, "max_leaves", max_leaves,
           "at least 2 (or a max_depth) for leaf-wise growth");
   Require(max_bins >= 3 && max_bins <= 256, "max_bins", max_bins, "3 to 256");
+  Require(bin_sample_rows == 0 || bin_sample_rows >= 1000, "bin_sample_rows", bin_sample_rows,
+          "0 (all rows) or at least 1000");
   Require(min_child_weight >= 0 && std::isfinite(min_child_weight), "min_child_weight", min_child_weight, ">= 0");
   Require(min_data_in_leaf >= 1, "min_data_in_leaf", min_data_in_leaf, "at least 1");
   Require(lambda_l2 >= 0 && std::isfinite(lambda_l2), "lambda_l2", lambda_l2, ">= 0");
@@ -141,6 +143,7 @@ GbdtParams ParseParams(std::string_view text, std::string_view source) {
     } else if (key == "max_depth") { p.max_depth = r.Int(v, key);
     } else if (key == "max_leaves") { p.max_leaves = r.Int(v, key);
     } else if (key == "max_bins") { p.max_bins = r.Int(v, key);
+    } else if (key == "bin_sample_rows") { p.bin_sample_rows = r.Int(v, key);
     } else if (key == "min_child_weight") { p.min_child_weight = r.Number(v, key);
     } else if (key == "min_data_in_leaf") { p.min_data_in_leaf = r.Int(v, key);
     } else if (key == "lambda_l2") { p.lambda_l2 = r.Number(v, key);
@@ -198,6 +201,7 @@ std::string ParamsToJson(const GbdtParams& p) {
   j["max_depth"] = p.max_depth;
   j["max_leaves"] = p.max_leaves;
   j["max_bins"] = p.max_bins;
+  j["bin_sample_rows"] = p.bin_sample_rows;
   j["min_child_weight"] = p.min_child_weight;
   j["min_data_in_leaf"] = p.min_data_in_leaf;
   j["lambda_l2"] = p.lambda_l2;

@@ -1,6 +1,7 @@
 #include "split_finder.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
 
@@ -63,14 +64,15 @@ struct Evaluator {
 
 void SearchNumeric(const Evaluator& ev, const HistBin* bins, const FeatureMeta& meta, int feature,
                    SplitCandidate& best) {
-  const HistBin& missing = bins[meta.missing_bin];
-  const NodeSums miss{missing.g, missing.h, missing.n};
+  const int cb = ev.search.count_bits;
+  const NodeSums miss = Unpack(bins[meta.missing_bin], cb);
   NodeSums acc;
   for (int t = 0; t + 1 < meta.missing_bin; ++t) {
-    acc.g += bins[t].g;
-    acc.h += bins[t].h;
-    acc.n += bins[t].n;
-    if (bins[t].n == 0) continue;  // same partition as the previous threshold
+    if (bins[t].hn == 0) continue;  // no rows: same partition as the previous threshold
+    const NodeSums b = Unpack(bins[t], cb);
+    acc.g += b.g;
+    acc.h += b.h;
+    acc.n += b.n;
     // Missing values to the right, then to the left. When the node has none, the direction is a choice
     // for future data: send them where most of the training rows went.
     ev.Consider(acc, best, feature, [&](SplitCandidate& c) {
@@ -89,7 +91,93 @@ void SearchNumeric(const Evaluator& ev, const HistBin* bins, const FeatureMeta& 
   }
   // Every value left, missing values right: the split that separates "unknown" from "known".
   if (meta.missing_bin >= 1) {
-    const HistBin& last = bins[meta.missing_bin - 1];
+    const NodeSums last = Unpack(bins[meta.missing_bin - 1], cb);
+    acc.g += last.g;
+    acc.h += last.h;
+    acc.n += last.n;
+  }
+  if (miss.n > 0 && acc.n > 0) {
+    ev.Consider(acc, best, feature, [&](SplitCandidate& c) {
+      c.categorical = false;
+      c.threshold_bin = meta.missing_bin - 1;
+      c.default_left = false;
+    });
+  }
+}
+
+// SearchNumeric for the common case, no value bounds and no L1 penalty, where a side's score is
+// G^2 / (H + lambda): all thresholds' gains are computed first in a loop the compiler vectorises, then the
+// first admissible maximum is picked. The candidates, their order, their gains (same operations, same
+// rounding) and so the chosen split are those of SearchNumeric.
+void SearchNumericUnconstrained(const Evaluator& ev, const HistBin* bins, const FeatureMeta& meta, int feature,
+                                SplitCandidate& best) {
+  const int cb = ev.search.count_bits;
+  const LeafMath& m = ev.search.math;
+  const GbdtParams& p = *ev.search.params;
+  const double lambda = p.lambda_l2;
+  const NodeSums miss = Unpack(bins[meta.missing_bin], cb);
+  const int thresholds = std::max(0, meta.missing_bin - 1);
+  // Per threshold t (bins <= t left): the left sums with missing values right (index t) and left
+  // (index 256 + t), and the real-unit sums of both sides.
+  std::array<NodeSums, 512> left_sums;
+  std::array<double, 512> gl, hl, gr, hr, gain;
+  NodeSums acc;
+  for (int t = 0; t < thresholds; ++t) {
+    const NodeSums b = Unpack(bins[t], cb);
+    acc.g += b.g;
+    acc.h += b.h;
+    acc.n += b.n;
+    const NodeSums with_missing{acc.g + miss.g, acc.h + miss.h, acc.n + miss.n};
+    left_sums[static_cast<std::size_t>(t)] = acc;
+    left_sums[static_cast<std::size_t>(256 + t)] = with_missing;
+  }
+  for (const int base : {0, 256}) {
+    for (int t = 0; t < thresholds; ++t) {
+      const auto i = static_cast<std::size_t>(base + t);
+      const NodeSums right = ev.total - left_sums[i];
+      gl[i] = m.G(left_sums[i]);
+      hl[i] = m.H(left_sums[i]);
+      gr[i] = m.G(right);
+      hr[i] = m.H(right);
+    }
+    for (int t = 0; t < thresholds; ++t) {
+      const auto i = static_cast<std::size_t>(base + t);
+      gain[i] = (gl[i] * gl[i] / (hl[i] + lambda) + gr[i] * gr[i] / (hr[i] + lambda)) - ev.parent_score;
+    }
+  }
+  const auto admissible = [&](std::size_t i) {
+    const NodeSums& l = left_sums[i];
+    const std::int64_t rn = ev.total.n - l.n;
+    return l.n >= p.min_data_in_leaf && rn >= p.min_data_in_leaf && hl[i] >= p.min_child_weight &&
+           hr[i] >= p.min_child_weight;
+  };
+  int chosen = -1;
+  double chosen_gain = best.gain;
+  for (int t = 0; t < thresholds; ++t) {
+    if (bins[t].hn == 0) continue;  // no rows: same partition as the previous threshold
+    const auto i = static_cast<std::size_t>(t);
+    if (gain[i] > chosen_gain && admissible(i)) {
+      chosen = t;
+      chosen_gain = gain[i];
+    }
+    if (miss.n > 0 && gain[256 + i] > chosen_gain && admissible(256 + i)) {
+      chosen = 256 + t;
+      chosen_gain = gain[256 + i];
+    }
+  }
+  if (chosen >= 0) {
+    const int t = chosen % 256;
+    const bool missing_left = chosen >= 256;
+    const NodeSums& left = left_sums[static_cast<std::size_t>(chosen)];
+    ev.Consider(left, best, feature, [&](SplitCandidate& c) {
+      c.categorical = false;
+      c.threshold_bin = t;
+      c.default_left = missing_left || (miss.n == 0 && left.h >= (ev.total - left).h);
+    });
+  }
+  // Every value left, missing values right: the split that separates "unknown" from "known".
+  if (meta.missing_bin >= 1) {
+    const NodeSums last = Unpack(bins[meta.missing_bin - 1], cb);
     acc.g += last.g;
     acc.h += last.h;
     acc.n += last.n;
@@ -107,27 +195,29 @@ void SearchCategorical(const Evaluator& ev, const HistBin* bins, const FeatureMe
                        double cat_smooth, int max_cat_threshold, int min_data_per_category, SplitCandidate& best) {
   // Categories with enough rows, ordered by their mean gradient: the best binary partition of an ordered
   // set is a prefix (Fisher 1958), so scanning prefixes from both ends finds it for squared-error-like gains.
+  const int cb = ev.search.count_bits;
+  const auto at = [&](int b) { return Unpack(bins[b], cb); };
   std::vector<int> cats;
   for (int b = 0; b < meta.num_bins; ++b) {
     if (b == meta.missing_bin || b == meta.other_bin) continue;
-    if (bins[b].n >= min_data_per_category) cats.push_back(b);
+    if (at(b).n >= min_data_per_category) cats.push_back(b);
   }
   if (cats.empty()) return;
   const LeafMath& m = ev.search.math;
   std::stable_sort(cats.begin(), cats.end(), [&](int a, int b) {
-    const NodeSums sa{bins[a].g, bins[a].h, bins[a].n}, sb{bins[b].g, bins[b].h, bins[b].n};
+    const NodeSums sa = at(a), sb = at(b);
     return m.G(sa) / (m.H(sa) + cat_smooth) < m.G(sb) / (m.H(sb) + cat_smooth);
   });
-  const HistBin& missing = bins[meta.missing_bin];
-  const NodeSums miss{missing.g, missing.h, missing.n};
+  const NodeSums miss = at(meta.missing_bin);
   const int limit = std::min<int>(max_cat_threshold, static_cast<int>(cats.size()));
   for (int direction = 0; direction < 2; ++direction) {
     NodeSums acc;
     for (int i = 0; i < limit; ++i) {
       const int b = direction == 0 ? cats[static_cast<std::size_t>(i)] : cats[cats.size() - 1 - static_cast<std::size_t>(i)];
-      acc.g += bins[b].g;
-      acc.h += bins[b].h;
-      acc.n += bins[b].n;
+      const NodeSums sb = at(b);
+      acc.g += sb.g;
+      acc.h += sb.h;
+      acc.n += sb.n;
       const auto describe = [&](bool missing_left) {
         return [&, missing_left, i](SplitCandidate& c) {
           c.categorical = true;
@@ -166,7 +256,11 @@ SplitCandidate FindBestSplit(const SplitSearch& search, const Histogram& hist, c
     SplitCandidate& best = per_feature[static_cast<std::size_t>(f)];
     const HistBin* bins = hist.data() + meta.offset;
     if (meta.kind == FeatureKind::kNumeric) {
-      SearchNumeric(ev, bins, meta, f, best);
+      if (!constrained && p.lambda_l1 == 0) {
+        SearchNumericUnconstrained(ev, bins, meta, f, best);
+      } else {
+        SearchNumeric(ev, bins, meta, f, best);
+      }
     } else {
       SearchCategorical(ev, bins, meta, f, p.cat_smooth, p.max_cat_threshold, p.min_data_per_category, best);
     }

@@ -62,6 +62,7 @@ struct SplitSearch {
   const TrainingData* data;
   const GbdtParams* params;
   LeafMath math;
+  int count_bits = 1;          // of the histogram bins (GradScale::count_bits)
   std::vector<char> allowed;  // per feature: may this node split on it (column sampling, interactions)
 };
 

@@ -148,6 +148,31 @@ Tree ToModelTree(const GrownTree& grown, const Binner& binner, double learning_r
   return tree;
 }
 
+// The bins, fitted on a seeded sample of params.bin_sample_rows rows when there are more: quantile cuts
+// from 200k rows are as good as from millions, at a fraction of the sketching time.
+Binner FitBins(const Frame& train, const std::vector<std::string>& features, std::span<const double> weights,
+               const BinnerOptions& options, const GbdtParams& params, const Context& ctx) {
+  const std::int64_t n = train.num_rows();
+  if (params.bin_sample_rows == 0 || n <= params.bin_sample_rows) return Binner::Fit(train, features, weights, options, ctx);
+  // Selection sampling (Knuth's algorithm S): exactly bin_sample_rows rows, in order, from one stream.
+  Rng rng(params.seed, ~std::uint64_t{0});
+  std::vector<std::int64_t> sample;
+  sample.reserve(static_cast<std::size_t>(params.bin_sample_rows));
+  std::int64_t needed = params.bin_sample_rows;
+  for (std::int64_t r = 0; r < n && needed > 0; ++r) {
+    if (rng.Uniform() * static_cast<double>(n - r) < static_cast<double>(needed)) {
+      sample.push_back(r);
+      --needed;
+    }
+  }
+  std::vector<double> sample_weights;
+  if (!weights.empty()) {
+    sample_weights.reserve(sample.size());
+    for (const std::int64_t r : sample) sample_weights.push_back(weights[static_cast<std::size_t>(r)]);
+  }
+  return Binner::Fit(train.Take(sample), features, sample_weights, options, ctx);
+}
+
 }  // namespace
 
 TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& options, const GbdtParams& params,
@@ -229,7 +254,7 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
   BinnerOptions bin_options;
   bin_options.max_bins = params.max_bins;
   bin_options.max_categories = params.max_bins - 2;
-  const Binner binner = Binner::Fit(train, cols.features, weights, bin_options, ctx);
+  const Binner binner = FitBins(train, cols.features, weights, bin_options, params, ctx);
   const TrainingData data = MakeTrainingData(binner, binner.Transform(train, ctx), monotone);
   TrainingData valid_data;
   if (valid) valid_data = MakeTrainingData(binner, binner.Transform(*valid, ctx), monotone);
@@ -266,6 +291,8 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
   result.best_iteration = params.num_rounds;
   if (ctx.progress()) ctx.progress()->Begin("training", params.num_rounds);
 
+  const bool evaluate_every_round =
+      options.evaluate_every_round || params.early_stopping_rounds > 0 || ctx.progress() != nullptr;
   std::vector<double> grad, hess;
   std::vector<GradPair> quantized;
   const auto F = static_cast<std::size_t>(data.features);
@@ -294,13 +321,24 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
       const GrowerConfig config{&data, &params, scale, tree_features, &groups};
       const GrownTree grown = GrowTree(config, rows, quantized, ctx);
       Tree tree = ToModelTree(grown, binner, params.learning_rate);
-      // Add the tree to the margins of every training and validation row.
-      ParallelFor(ctx, 0, (n + 4095) / 4096, [&](std::int64_t b) {
-        for (std::int64_t r = b * 4096; r < std::min(n, (b + 1) * 4096); ++r) {
+      // Add the tree to the margins of every training and validation row. The grower left the sampled
+      // rows grouped by leaf, so only rows outside the sample walk the tree.
+      for (const BinNode& node : grown.nodes) {
+        if (!node.is_leaf()) continue;
+        const double value = tree.nodes[static_cast<std::size_t>(&node - grown.nodes.data())].value;
+        for (std::int64_t i = node.begin; i < node.end; ++i) {
+          margins[static_cast<std::size_t>(grown.rows[static_cast<std::size_t>(i)] * K + k)] += value;
+        }
+      }
+      if (rows.size() < static_cast<std::size_t>(n)) {
+        std::vector<char> sampled(static_cast<std::size_t>(n), 0);
+        for (const std::int32_t r : rows) sampled[static_cast<std::size_t>(r)] = 1;
+        for (std::int64_t r = 0; r < n; ++r) {
+          if (sampled[static_cast<std::size_t>(r)]) continue;
           const int leaf = grown.LeafOf(data.row(r), data.meta);
           margins[static_cast<std::size_t>(r * K + k)] += tree.nodes[static_cast<std::size_t>(leaf)].value;
         }
-      });
+      }
       if (valid) {
         for (std::int64_t r = 0; r < valid_data.rows; ++r) {
           const int leaf = grown.LeafOf(valid_data.row(r), valid_data.meta);
@@ -311,7 +349,8 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
       model.tree_class.push_back(k);
     }
     EvalRecord rec{iter + 1, std::numeric_limits<double>::quiet_NaN()};
-    if (valid) {
+    const bool last_round = iter + 1 == params.num_rounds;
+    if (valid && (evaluate_every_round || last_round)) {
       rec.valid = EvaluateMetric(result.metric, params.objective, K, valid_labels, valid_margins, valid_weights);
       const bool better = higher_better ? rec.valid > best_metric : rec.valid < best_metric;
       if (better) {

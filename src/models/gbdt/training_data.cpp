@@ -1,5 +1,7 @@
 #include "training_data.hpp"
 
+#include <algorithm>
+
 #include "finai/core/check.hpp"
 
 namespace finai::gbdt {
@@ -24,8 +26,10 @@ TrainingData MakeTrainingData(const Binner& binner, const BinnedMatrix& matrix, 
   }
   d.total_bins = offset;
   d.bins.resize(static_cast<std::size_t>(d.rows) * static_cast<std::size_t>(d.features));
+  d.columns.resize(d.bins.size());
   for (int f = 0; f < d.features; ++f) {
     const auto col = matrix.Column8(f);
+    std::copy(col.begin(), col.end(), d.columns.begin() + static_cast<std::ptrdiff_t>(f) * d.rows);
     for (std::int64_t r = 0; r < d.rows; ++r) {
       d.bins[static_cast<std::size_t>(r) * static_cast<std::size_t>(d.features) + static_cast<std::size_t>(f)] =
           col[static_cast<std::size_t>(r)];

@@ -1,5 +1,6 @@
 // The training matrix as the tree grower reads it: bin codes, row-major (a row's codes are adjacent, so
-// building a histogram reads each row once), with each feature's place in the histogram.
+// building a histogram reads each row once) and column-major (for partitioning rows by one feature), with
+// each feature's place in the histogram.
 #pragma once
 
 #include <cstdint>
@@ -24,10 +25,12 @@ struct TrainingData {
   std::int64_t rows = 0;
   int features = 0;
   std::vector<std::uint8_t> bins;  // rows x features, row-major
+  std::vector<std::uint8_t> columns;  // the same codes column-major: partitioning a node reads one feature
   std::vector<FeatureMeta> meta;
   int total_bins = 0;              // histogram slots over all features
 
   const std::uint8_t* row(std::int64_t r) const { return bins.data() + r * features; }
+  const std::uint8_t* column(int f) const { return columns.data() + static_cast<std::int64_t>(f) * rows; }
 };
 
 // Row-major codes of a binned matrix (one byte per code: max_bins <= 256).

@@ -26,6 +26,7 @@ struct GbdtParams {
   int max_depth = 6;                // 0 = unlimited (leaf-wise only)
   int max_leaves = 0;               // 0 = unlimited (depth-wise); leaf-wise requires > 1
   int max_bins = 255;               // bins per feature, missing bin included
+  int bin_sample_rows = 200000;     // bins are fitted on a seeded sample of this many rows (0 = all rows)
   double min_child_weight = 1.0;    // minimum sum of hessians in a child
   int min_data_in_leaf = 1;         // minimum rows in a child
   double lambda_l2 = 1.0;           // L2 penalty on leaf values

@@ -18,11 +18,16 @@ struct TrainOptions {
   std::string weight;                 // empty: the schema's weight column, if any
   std::string event;                  // binary: the event value (default rules of ResolveBinaryTarget)
   std::string training_data_name;     // for the model's provenance
+  // Compute the validation metric after every round. It is also computed every round when early stopping
+  // is on or a progress sink is set; otherwise only after the last round (the other rounds' history
+  // entries are NaN), since sorting the validation scores every round can cost more than a round.
+  bool evaluate_every_round = false;
 };
 
 struct EvalRecord {
   int iteration = 0;   // 1-based number of boosting rounds
-  double valid = 0;    // the validation metric after this many rounds (NaN without validation data)
+  double valid = 0;    // the validation metric after this many rounds (NaN without validation data or when
+                       // this round was not evaluated: TrainOptions::evaluate_every_round)
 };
 
 struct TrainResult {

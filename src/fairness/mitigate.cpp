@@ -1,0 +1,340 @@
+// Trade-off tables: each mitigation method over a grid of levels, trees trained on a stratified training part and
+// every row of the table measured on the held-out part.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "finai/core/error.hpp"
+#include "finai/data/split.hpp"
+#include "finai/data/target.hpp"
+#include "finai/fairness/audit.hpp"
+#include "finai/fairness/mitigation.hpp"
+#include "finai/metrics/metrics.hpp"
+#include "finai/models/gbdt/predict.hpp"
+#include "finai/models/gbdt/train.hpp"
+
+namespace finai::fairness {
+
+namespace {
+
+constexpr const char* kLabel = "__finai_fair_label";
+constexpr const char* kWeight = "__finai_fair_weight";
+
+// One side of the split: the feature columns, labels and groups.
+struct Part {
+  Frame x;
+  std::vector<double> y;
+  std::vector<int> g;
+};
+
+struct Setup {
+  Part train, test;
+  std::vector<std::string> features;
+  const Schema* schema = nullptr;
+  const MitigationOptions* options = nullptr;
+  int k = 0;
+  const Context* ctx = nullptr;
+};
+
+// Trains trees on `train` (labels y, optional weights) and returns the event probabilities of each frame asked.
+std::vector<std::vector<double>> TrainPredict(const Setup& s, const Frame& x, std::span<const double> y,
+                                              std::span<const double> w, const std::vector<const Frame*>& score) {
+  double first = y.empty() ? 0 : y[0];
+  const bool constant = std::all_of(y.begin(), y.end(), [&](double v) { return v == first; });
+  std::vector<std::vector<double>> out;
+  if (constant) {  // one class only (can happen in a reduction step): the constant classifier
+    for (const Frame* f : score) out.emplace_back(static_cast<std::size_t>(f->num_rows()), first);
+    return out;
+  }
+  std::vector<Column> cols = x.columns();
+  cols.push_back(Column::Float64(kLabel, std::vector<double>(y.begin(), y.end())));
+  gbdt::TrainOptions opt{.target = kLabel, .features = s.features, .event = "1", .training_data_name = "fairness"};
+  if (!w.empty()) {
+    cols.push_back(Column::Float64(kWeight, std::vector<double>(w.begin(), w.end())));
+    opt.weight = kWeight;
+  }
+  const Frame train(std::move(cols));
+  const gbdt::TrainResult r = gbdt::Train(train, *s.schema, opt, s.options->params, *s.ctx);
+  for (const Frame* f : score) {
+    out.push_back(gbdt::Predict(r.model, gbdt::BuildFeatureMatrix(r.model, *f, *s.ctx), gbdt::PredictKind::kResponse, *s.ctx));
+  }
+  return out;
+}
+
+// A row of the table from the test part's decisions (fractional for a randomized classifier) and ranking scores.
+TradeoffRow Measure(const Setup& s, double level, std::span<const double> decisions, std::span<const double> scores) {
+  TradeoffRow row{.level = level};
+  double correct = 0;
+  for (std::size_t i = 0; i < decisions.size(); ++i) correct += 1 - std::abs(decisions[i] - s.test.y[i]);
+  row.accuracy = correct / static_cast<double>(decisions.size());
+  row.auc = metrics::Auc(s.test.y, scores);
+  const FairnessSummary f = SummarizeDecisions(s.test.y, decisions, s.test.g, s.k, s.options->min_group_size);
+  row.demographic_parity_difference = f.demographic_parity_difference;
+  row.demographic_parity_ratio = f.demographic_parity_ratio;
+  row.equalized_odds_difference = f.equalized_odds_difference;
+  row.true_positive_rate_difference = f.true_positive_rate_difference;
+  return row;
+}
+
+std::vector<double> Decide(std::span<const double> p, double threshold) {
+  std::vector<double> d(p.size());
+  for (std::size_t i = 0; i < p.size(); ++i) d[i] = p[i] >= threshold ? 1 : 0;
+  return d;
+}
+
+// Agarwal et al. (2018), Algorithm 1: exponentiated-gradient play between the learner, who answers each vector of
+// Lagrange multipliers with a cost-sensitive classifier (trees trained on relabelled, reweighted rows), and the
+// multipliers, which grow on the constraints the last classifier violates. The randomized classifier is the
+// uniform mixture of the iterates: its event probability at x is the share of iterates predicting the event.
+std::vector<double> ExpGrad(const Setup& s, double eps) {
+  const auto& y = s.train.y;
+  const auto& g = s.train.g;
+  const std::size_t n = y.size();
+  const int k = s.k;
+  const Constraint c = s.options->constraint;
+  // Moments: events e (0 = everyone for demographic parity; 1 + y for the odds), constraints (e, group) x sign.
+  const int events = c == Constraint::kDemographicParity ? 1 : 2;
+  auto event_of = [&](std::size_t i) { return c == Constraint::kDemographicParity ? 0 : static_cast<int>(y[i]); };
+  auto active = [&](int e) { return c != Constraint::kEqualOpportunity || e == 1; };
+  std::vector<double> n_e(static_cast<std::size_t>(events)), n_eg(static_cast<std::size_t>(events * k));
+  for (std::size_t i = 0; i < n; ++i) {
+    n_e[event_of(i)] += 1;
+    n_eg[event_of(i) * k + g[i]] += 1;
+  }
+  const int K = events * k;
+  const double B = 1 / eps, eta = 2.0 / B;
+  std::vector<double> theta(static_cast<std::size_t>(2 * K), 0.0);
+  std::vector<double> q_test(static_cast<std::size_t>(s.test.x.num_rows()), 0.0);
+  const int T = s.options->expgrad_iterations;
+  std::vector<double> cost(n), label(n), weight(n), h(n);
+  for (int t = 0; t < T; ++t) {
+    double denom = 1;
+    for (double th : theta) denom += std::exp(th);
+    std::vector<double> lambda(static_cast<std::size_t>(K));  // lambda(+) - lambda(-) per (event, group)
+    for (int j = 0; j < K; ++j) lambda[j] = B * (std::exp(theta[2 * j]) - std::exp(theta[2 * j + 1])) / denom;
+    std::vector<double> sum_e(static_cast<std::size_t>(events), 0.0);
+    for (int e = 0; e < events; ++e) for (int a = 0; a < k; ++a) sum_e[e] += lambda[e * k + a];
+    // Cost of predicting the event minus cost of predicting the non-event, row by row.
+    for (std::size_t i = 0; i < n; ++i) {
+      const int e = event_of(i);
+      double sw = 0;
+      if (active(e) && n_eg[e * k + g[i]] > 0) sw = lambda[e * k + g[i]] / n_eg[e * k + g[i]] - sum_e[e] / n_e[e];
+      cost[i] = (1 - 2 * y[i]) / static_cast<double>(n) + sw;
+      label[i] = cost[i] < 0 ? 1 : 0;
+      weight[i] = std::abs(cost[i]) * static_cast<double>(n);
+    }
+    const auto p = TrainPredict(s, s.train.x, label, weight, {&s.train.x, &s.test.x});
+    for (std::size_t i = 0; i < n; ++i) h[i] = p[0][i] >= 0.5 ? 1 : 0;
+    for (std::size_t i = 0; i < q_test.size(); ++i) q_test[i] += p[1][i] >= 0.5 ? 1 : 0;
+    // Constraint violations of h: gamma(e, a) - gamma(e) - eps for each sign.
+    std::vector<double> mean_eg(static_cast<std::size_t>(K), 0.0), mean_e(static_cast<std::size_t>(events), 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+      mean_eg[event_of(i) * k + g[i]] += h[i];
+      mean_e[event_of(i)] += h[i];
+    }
+    for (int e = 0; e < events; ++e) {
+      if (!active(e)) continue;
+      const double ge = n_e[e] > 0 ? mean_e[e] / n_e[e] : 0;
+      for (int a = 0; a < k; ++a) {
+        const int j = e * k + a;
+        if (n_eg[j] == 0) continue;
+        const double gap = mean_eg[j] / n_eg[j] - ge;
+        theta[2 * j] += eta * (gap - eps);
+        theta[2 * j + 1] += eta * (-gap - eps);
+      }
+    }
+    s.ctx->ThrowIfCancelled();
+  }
+  for (double& q : q_test) q /= T;
+  return q_test;
+}
+
+std::vector<double> DefaultGrid(Method m) {
+  switch (m) {
+    case Method::kReweighing:
+    case Method::kDiRemover: return {0, 0.25, 0.5, 0.75, 1};
+    case Method::kExpGrad: return {0.1, 0.05, 0.02, 0.01};
+    case Method::kThresholds: return {1, 0.1, 0.05, 0.02, 0.01};
+    case Method::kRejectOption: return {0, 0.05, 0.1, 0.15, 0.2};
+  }
+  return {};
+}
+
+Part TakePart(const Frame& x, const std::vector<double>& y, const std::vector<int>& g, const std::vector<std::int64_t>& rows) {
+  Part p{.x = x.Take(rows)};
+  for (auto r : rows) {
+    p.y.push_back(y[static_cast<std::size_t>(r)]);
+    p.g.push_back(g[static_cast<std::size_t>(r)]);
+  }
+  return p;
+}
+
+// The numeric feature columns of a part repaired towards the groups' median distribution.
+Frame RepairFrame(const Frame& x, const std::vector<int>& g, const std::vector<DisparateImpactRemover>& removers,
+                  const std::vector<std::string>& features, double level) {
+  std::vector<Column> cols;
+  std::size_t next = 0;
+  for (const auto& col : x.columns()) {
+    if (!col.is_numeric()) {
+      cols.push_back(col);
+      continue;
+    }
+    std::vector<double> v = col.ToFloat64();
+    for (std::size_t i = 0; i < v.size(); ++i) v[i] = removers[next].Repair(v[i], g[i], level);
+    ++next;
+    cols.push_back(Column::Float64(col.name(), std::move(v)));
+  }
+  (void)features;
+  return Frame(std::move(cols));
+}
+
+}  // namespace
+
+TradeoffTable Mitigate(const Frame& frame, const Schema& schema, const Groups& groups, const MitigationOptions& options,
+                       const Context& ctx) {
+  if (!(options.test_fraction > 0 && options.test_fraction < 1)) {
+    throw InvalidArgument("test fraction out of range", {.field = "--test-fraction", .field_kind = "option",
+                                                         .value = fmt::format("{}", options.test_fraction), .expected = "in (0, 1)"});
+  }
+  if (options.expgrad_iterations < 1) {
+    throw InvalidArgument("expgrad iterations must be >= 1", {.field = "--iterations", .field_kind = "option",
+                                                              .value = std::to_string(options.expgrad_iterations)});
+  }
+  const std::vector<double> grid = options.grid.empty() ? DefaultGrid(options.method) : options.grid;
+  for (double level : grid) {
+    const bool ok = options.method == Method::kReweighing || options.method == Method::kDiRemover
+                        ? level >= 0 && level <= 1
+                        : options.method == Method::kExpGrad ? level > 0 && level <= 1 : level >= 0 && level <= 1;
+    if (!ok) {
+      throw InvalidArgument("grid level out of range", {.field = "--grid", .field_kind = "option", .value = fmt::format("{:g}", level),
+                                                        .expected = options.method == Method::kExpGrad ? "in (0, 1]" : "in [0, 1]"});
+    }
+  }
+  // Target and features.
+  const std::string target = !options.target.empty() ? options.target : schema.SingleWithRole(Role::kTarget).value_or("");
+  if (target.empty()) throw InvalidArgument("no target column", {.field = "--target", .field_kind = "option",
+                                                                 .expected = "--target or a schema with a target role"});
+  const BinaryTarget bt = ResolveBinaryTarget(frame.column(target), options.event);
+  Setup s{.schema = &schema, .options = &options, .k = groups.count(), .ctx = &ctx};
+  s.features = options.features;
+  if (s.features.empty()) {
+    for (const auto& f : schema.fields()) {
+      const bool sensitive = std::find(groups.attributes.begin(), groups.attributes.end(), f.name) != groups.attributes.end();
+      if (f.role != Role::kFeature || f.name == target || sensitive) continue;
+      if (f.type == ColumnType::kString || f.type == ColumnType::kDateTime) continue;
+      s.features.push_back(f.name);
+    }
+  }
+  for (const auto& f : s.features) {
+    if (std::find(groups.attributes.begin(), groups.attributes.end(), f) != groups.attributes.end()) {
+      throw InvalidArgument("the sensitive attribute cannot be a feature of the mitigated model", {.field = f});
+    }
+  }
+  if (s.features.empty()) throw InvalidArgument("no feature columns", {.expected = "at least one feature"});
+  // Rows with a label and a group, split stratified on the label.
+  std::vector<std::int64_t> keep;
+  for (std::int64_t r = 0; r < frame.num_rows(); ++r) {
+    if (!std::isnan(bt.labels[static_cast<std::size_t>(r)]) && groups.of_row[static_cast<std::size_t>(r)] >= 0) keep.push_back(r);
+  }
+  std::vector<Column> fcols;
+  for (const auto& f : s.features) fcols.push_back(frame.column(f).Take(keep));
+  const Frame x(std::move(fcols));
+  std::vector<double> y;
+  std::vector<int> g;
+  for (auto r : keep) {
+    y.push_back(bt.labels[static_cast<std::size_t>(r)]);
+    g.push_back(groups.of_row[static_cast<std::size_t>(r)]);
+  }
+  const TrainTest split = StratifiedSplit(Column::Float64("label", y), options.test_fraction, ctx.seed());
+  s.train = TakePart(x, y, g, split.train);
+  s.test = TakePart(x, y, g, split.test);
+
+  TradeoffTable table{.method = options.method, .constraint = options.constraint,
+                      .needs_sensitive_at_decision = NeedsSensitiveAtDecision(options.method),
+                      .train_rows = static_cast<std::int64_t>(s.train.y.size()),
+                      .test_rows = static_cast<std::int64_t>(s.test.y.size())};
+  const double theta = options.threshold;
+  const auto base = TrainPredict(s, s.train.x, s.train.y, {}, {&s.train.x, &s.test.x});
+  table.baseline = Measure(s, 0, Decide(base[1], theta), base[1]);
+
+  switch (options.method) {
+    case Method::kReweighing: {
+      table.level_name = "weight level";
+      const std::vector<double> w = ReweighingWeights(s.train.y, s.train.g, s.k);
+      for (double level : grid) {
+        std::vector<double> wl(w.size());
+        for (std::size_t i = 0; i < w.size(); ++i) wl[i] = 1 + level * (w[i] - 1);
+        const auto p = TrainPredict(s, s.train.x, s.train.y, wl, {&s.test.x});
+        table.rows.push_back(Measure(s, level, Decide(p[0], theta), p[0]));
+      }
+      break;
+    }
+    case Method::kDiRemover: {
+      table.level_name = "repair level";
+      std::vector<DisparateImpactRemover> removers;
+      for (const auto& col : s.train.x.columns()) {
+        if (col.is_numeric()) removers.emplace_back(col.ToFloat64(), s.train.g, s.k);
+      }
+      for (double level : grid) {
+        const Frame tr = RepairFrame(s.train.x, s.train.g, removers, s.features, level);
+        const Frame te = RepairFrame(s.test.x, s.test.g, removers, s.features, level);
+        const auto p = TrainPredict(s, tr, s.train.y, {}, {&te});
+        table.rows.push_back(Measure(s, level, Decide(p[0], theta), p[0]));
+      }
+      break;
+    }
+    case Method::kExpGrad: {
+      table.level_name = "tolerance";
+      for (double eps : grid) {
+        const std::vector<double> q = ExpGrad(s, eps);
+        table.rows.push_back(Measure(s, eps, q, q));
+      }
+      break;
+    }
+    case Method::kThresholds: {
+      table.level_name = "tolerance";
+      for (double tol : grid) {
+        const std::vector<double> t = GroupThresholds(s.train.y, base[0], s.train.g, s.k, options.constraint, tol);
+        std::vector<double> d(s.test.y.size());
+        for (std::size_t i = 0; i < d.size(); ++i) d[i] = base[1][i] >= t[static_cast<std::size_t>(s.test.g[i])] ? 1 : 0;
+        TradeoffRow row = Measure(s, tol, d, base[1]);
+        for (int j = 0; j < s.k; ++j) {
+          row.note += fmt::format("{}{}: {:.3f}", j ? "; " : "", groups.names[j], t[static_cast<std::size_t>(j)]);
+        }
+        table.rows.push_back(std::move(row));
+      }
+      break;
+    }
+    case Method::kRejectOption: {
+      table.level_name = "margin";
+      // Deprived groups: favourable rate of the unmitigated decisions on the training part below the overall rate.
+      const std::vector<double> d0 = Decide(base[0], theta);
+      std::vector<double> fav(static_cast<std::size_t>(s.k)), cnt(static_cast<std::size_t>(s.k));
+      double all = 0;
+      for (std::size_t i = 0; i < d0.size(); ++i) {
+        const double f = options.favorable_is_event ? d0[i] : 1 - d0[i];
+        fav[s.train.g[i]] += f;
+        cnt[s.train.g[i]] += 1;
+        all += f;
+      }
+      all /= static_cast<double>(d0.size());
+      std::vector<bool> deprived(static_cast<std::size_t>(s.k));
+      std::string names;
+      for (int j = 0; j < s.k; ++j) {
+        deprived[j] = cnt[j] > 0 && fav[j] / cnt[j] < all;
+        if (deprived[j]) names += (names.empty() ? "" : "; ") + groups.names[j];
+      }
+      for (double margin : grid) {
+        const auto d = RejectOptionDecisions(base[1], s.test.g, deprived, theta, margin, options.favorable_is_event);
+        TradeoffRow row = Measure(s, margin, d, base[1]);
+        row.note = "favoured: " + names;
+        table.rows.push_back(std::move(row));
+      }
+      break;
+    }
+  }
+  return table;
+}
+
+}  // namespace finai::fairness

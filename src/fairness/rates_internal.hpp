@@ -1,0 +1,17 @@
+// Shared by the audit and its bootstrap: rates from confusion counts with the minimum-size rule.
+#pragma once
+
+#include "finai/fairness/audit.hpp"
+
+namespace finai::fairness {
+
+struct Counts {
+  double tp = 0, fp = 0, tn = 0, fn = 0;
+};
+
+// num / den, NaN when den is 0 or below min_count.
+double SafeRate(double num, double den, int min_count);
+// Every count-based field of GroupRates (not AUC, log loss, Brier or the score moments).
+void FillFromCounts(const Counts& c, bool favorable_is_event, int min_count, GroupRates& r);
+
+}  // namespace finai::fairness
