@@ -54,6 +54,7 @@ void RegisterRiskGarch(CLI::App& risk, GlobalOptions& global);  // `finai risk g
 void RegisterRiskVar(CLI::App& risk, GlobalOptions& global);       // `finai risk var`
 void RegisterRiskBacktest(CLI::App& risk, GlobalOptions& global);  // `finai risk backtest`
 void RegisterRiskOprisk(CLI::App& risk, GlobalOptions& global);    // `finai risk oprisk`
+void RegisterScorecard(CLI::App& app, GlobalOptions& global);      // `finai scorecard fit|apply|report`
 void RegisterFairness(CLI::App& app, GlobalOptions& global);       // `finai fairness audit|mitigate`
 void RegisterExplain(CLI::App& app, GlobalOptions& global);        // `finai explain`
 

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   finai::cli::RegisterModelVerbs(app, global);
   finai::cli::RegisterValidate(app, global);
   finai::cli::RegisterRisk(app, global);
+  finai::cli::RegisterScorecard(app, global);
   finai::cli::RegisterFairness(app, global);
   finai::cli::RegisterExplain(app, global);
   try {
