@@ -14,6 +14,7 @@ cd "$root"
 declare -A corpus=([csv_reader_fuzzer]=csv [schema_fuzzer]=schema [dataset_cache_fuzzer]=dataset_cache)
 targets="${FUZZ_TARGETS:-csv_reader_fuzzer schema_fuzzer dataset_cache_fuzzer}"
 
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1  # as scripts/build.sh
 cmake --preset fuzz >/dev/null
 # shellcheck disable=SC2086  # the target list is meant to split into words
 cmake --build --preset fuzz --parallel "${FUZZ_JOBS:-2}" --target $targets

@@ -3,6 +3,8 @@
 # (all targets when none is named).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ccache (when CMake found it): paths relative to the checkout, so any clone of the repository hits the cache.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 preset="${1:-release}"
 shift || true
 targets=()

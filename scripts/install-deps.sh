@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # build
-  cmake ninja-build g++ pkg-config
+  cmake ninja-build g++ pkg-config ccache      # ccache: CI rebuilds only what changed
   clang libclang-rt-14-dev libomp-dev          # libFuzzer targets and sanitizer runtimes
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev time
