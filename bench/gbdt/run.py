@@ -25,7 +25,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 OUT = os.path.join(ROOT, "bench/out")
-PY = "/usr/bin/python3"  # Debian's python3-xgboost 1.7.4 and scikit-learn live here
+PY = os.environ.get("FINAI_BENCH_PYTHON", "/usr/bin/python3")  # Debian's python3-xgboost 1.7.4 and scikit-learn live here
 COMPETITORS = os.path.join(HERE, "competitors.py")
 LIBS = ("finai", "xgboost", "sklearn")
 
