@@ -2,6 +2,7 @@
 // traversal of the model as stored (the oracle).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -40,20 +41,33 @@ class CompiledModel {
   void PredictBatch(const FeatureMatrix& x, std::span<double> margins, const Context& ctx) const;
 
  private:
+  // A leaf points to itself and reads the row's extra NaN slot (column num_features), so that stepping a
+  // row that has reached its leaf keeps it there: rows (or trees) can then be walked in lockstep, one
+  // level at a time, without asking whether each has finished.
   struct Node {
     double value;          // threshold (internal), leaf value (leaf), or category-set index (categorical)
-    std::int32_t feature;  // -1 for a leaf; flags in the top bits
-    std::int32_t left;     // right child is left + 1
+    std::int32_t feature;  // feature index (leaf: num_features); flags in the top bits
+    std::int32_t left;     // right child is left + 1; a leaf's left is itself
   };
   static constexpr std::int32_t kDefaultLeft = 1 << 30;
   static constexpr std::int32_t kCategorical = 1 << 29;
-  static constexpr std::int32_t kFeatureMask = (1 << 29) - 1;
+  static constexpr std::int32_t kLeaf = 1 << 28;
+  static constexpr std::int32_t kFeatureMask = (1 << 28) - 1;
 
   double TreeValue(std::size_t tree, const double* row) const;
+  // One numeric split step: the child a value leads to (a leaf leads to itself).
+  std::int32_t Step(const Node& node, double v) const {
+    const bool left = (v <= node.value) | (std::isnan(v) & ((node.feature & kDefaultLeft) != 0));
+    return node.left + (left ? 0 : 1);
+  }
+  // Copies rows into `out` with the NaN slot appended (and float32 rounding when the model compares so).
+  void PadRows(const double* rows, std::int64_t count, std::vector<double>& out) const;
 
   std::vector<Node> nodes_;
   std::vector<std::int32_t> roots_;
   std::vector<std::int32_t> tree_class_;
+  std::vector<std::int32_t> depth_;        // per tree: the deepest leaf's depth
+  std::vector<char> categorical_;          // per tree: has categorical splits (walked row by row)
   std::vector<std::vector<std::uint32_t>> category_sets_;
   std::vector<double> base_margin_;
   int num_outputs_ = 1;
