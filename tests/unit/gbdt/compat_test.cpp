@@ -117,6 +117,18 @@ TEST(GbdtCompat, V1FilesLoadAndPredictExactlyAsWhenFrozen) {
         EXPECT_EQ(std::bit_cast<std::uint64_t>(fast[i]), std::bit_cast<std::uint64_t>(want[i]))
             << "fast, value " << i << ": " << fast[i] << " vs frozen " << want[i];
       }
+      // The single-row path (trees walked in lockstep groups) gives the same margins, row by row.
+      const CompiledModel compiled(model);
+      const auto k_out = static_cast<std::size_t>(compiled.num_outputs());
+      std::vector<double> one(k_out);
+      for (std::int64_t r = 0; r < x.rows; ++r) {
+        compiled.PredictRow(x.row(r), one);
+        for (std::size_t k = 0; k < k_out; ++k) {
+          EXPECT_EQ(std::bit_cast<std::uint64_t>(one[k]),
+                    std::bit_cast<std::uint64_t>(ref[static_cast<std::size_t>(r) * k_out + k]))
+              << "single row " << r << " output " << k;
+        }
+      }
       encodings.push_back(ModelToBinary(model));
     }
     EXPECT_EQ(encodings[0], encodings[1]) << name << ": the .json and .fgb files hold different models";

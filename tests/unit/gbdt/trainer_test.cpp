@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <cstring>
 
@@ -216,6 +217,34 @@ TEST(GbdtParams, UnknownOrMisspeltKeysAreErrors) {
   // Round trip.
   const GbdtParams q = ParseParams(ParamsToJson(p), "q.json");
   EXPECT_EQ(ParamsToJson(q), ParamsToJson(p));
+}
+
+TEST(GbdtPredict, FastPathsEqualTheReferenceBitForBit) {
+  // Batch (rows in lockstep) and single-row (trees in lockstep groups) predictions against the plain walk,
+  // on models with and without categorical splits, with missing values, over more trees than one group.
+  const Frame train = BinaryFrame(3000, 11);
+  const Frame numeric_only({train.column("y"), train.column("x0"), train.column("x1"), train.column("x2")});
+  for (const Frame* frame : {&train, &numeric_only}) {
+    GbdtParams p;
+    p.num_rounds = 21;
+    p.max_depth = 5;
+    p.learning_rate = 0.3;
+    const GbdtModel m = Train(*frame, SchemaOf(*frame, "y"), {}, p, Context()).model;
+    const FeatureMatrix x = BuildFeatureMatrix(m, *frame, Context());
+    const auto reference = ReferencePredict(m, x, PredictKind::kMargin);
+    Context two;
+    two.set_threads(2);
+    const auto batch = Predict(m, x, PredictKind::kMargin, two);
+    const CompiledModel compiled(m);
+    for (std::int64_t r = 0; r < x.rows; ++r) {
+      double single = 0;
+      compiled.PredictRow(x.row(r), std::span<double>(&single, 1));
+      const double want = reference[static_cast<std::size_t>(r)];
+      ASSERT_EQ(std::bit_cast<std::uint64_t>(batch[static_cast<std::size_t>(r)]), std::bit_cast<std::uint64_t>(want))
+          << "batch row " << r;
+      ASSERT_EQ(std::bit_cast<std::uint64_t>(single), std::bit_cast<std::uint64_t>(want)) << "single row " << r;
+    }
+  }
 }
 
 }  // namespace
