@@ -10,7 +10,7 @@ Same depth, bins (255), learning rate (0.1), rounds, L2 (1), min child weight (1
 The load average is checked before each timed run (and printed with it).
 
 Usage: bench/gbdt/run.py [--rows 1000000] [--rounds 100] [--depth 6] [--threads 2] [--pairs 3]
-                         [--latency-rounds 500] [--latency-rows 50000] [--skip-real] [--patience 180]
+                         [--latency-rounds 500] [--latency-rows 50000] [--skip-real] [--skip-synthetic] [--patience 180]
 Ends with one JSON line holding every median (the summary above it is what goes into bench/RESULTS.md).
 """
 import argparse
@@ -223,6 +223,7 @@ def main():
     ap.add_argument("--latency-rounds", type=int, default=500)
     ap.add_argument("--latency-rows", type=int, default=50_000)
     ap.add_argument("--skip-real", action="store_true")
+    ap.add_argument("--skip-synthetic", action="store_true", help="only the real data sets (b)")
     ap.add_argument("--max-load", type=float, default=2.5, help="load average to wait for before a timed run")
     ap.add_argument("--patience", type=int, default=180, help="seconds to wait for it, at most (0: never)")
     ap.add_argument("--finai", default=os.path.join(ROOT, "build/release/bin/finai"))
@@ -230,14 +231,14 @@ def main():
     a = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     prefix = os.path.join(OUT, f"synth{a.rows}")
-    if not os.path.exists(prefix + "_train.csv"):
+    if not a.skip_synthetic and not os.path.exists(prefix + "_train.csv"):
         subprocess.run([PY, os.path.join(HERE, "make_data.py"), prefix, str(a.rows), "42"], check=True)
     env = dict(os.environ, OMP_NUM_THREADS=str(a.threads), OPENBLAS_NUM_THREADS=str(a.threads))
     quiet = Quiet(a.max_load, a.patience)
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print(f"machine: {os.cpu_count()} cores, {cpu}, {platform.platform()}")
-    results = {"synthetic": synthetic(a, env, quiet, prefix),
-               "latency": latency(a, env, quiet, prefix) if a.latency_rounds > 0 else None,
+    results = {"synthetic": None if a.skip_synthetic else synthetic(a, env, quiet, prefix),
+               "latency": latency(a, env, quiet, prefix) if a.latency_rounds > 0 and not a.skip_synthetic else None,
                "real": None if a.skip_real else real(a, env, quiet)}
     print(json.dumps(results))
 
