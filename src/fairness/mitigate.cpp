@@ -90,6 +90,7 @@ struct ExpGradResult {
   std::vector<double> q_test;  // probability of predicting the event
   int support = 0;             // best responses with weight > 0
   double train_error = 0, train_violation = 0;
+  FairnessSummary train_fairness;  // of the randomized classifier on the training part
 };
 
 // Agarwal et al. (2018), Algorithm 1: exponentiated-gradient play between the learner, who answers each vector of
@@ -117,7 +118,7 @@ ExpGradResult ExpGrad(const Setup& s, double eps) {
   std::vector<double> theta(static_cast<std::size_t>(2 * K), 0.0);
   const int T = s.options->expgrad_iterations;
   std::vector<double> cost(n), label(n), weight(n), h(n);
-  std::vector<std::vector<double>> h_test;  // h_t on the test part, 0/1
+  std::vector<std::vector<double>> h_test, h_train;  // h_t on the test and training parts, 0/1
   std::vector<double> errors;                // h_t's training error
   std::vector<std::vector<double>> moments;  // h_t's signed gaps (+gap, -gap per active (event, group))
   for (int t = 0; t < T; ++t) {
@@ -143,6 +144,7 @@ ExpGradResult ExpGrad(const Setup& s, double eps) {
       wrong += h[i] != y[i] ? 1 : 0;
     }
     errors.push_back(wrong / static_cast<double>(n));
+    h_train.push_back(h);
     std::vector<double> ht(p[1].size());
     for (std::size_t i = 0; i < ht.size(); ++i) ht[i] = p[1][i] >= 0.5 ? 1 : 0;
     h_test.push_back(std::move(ht));
@@ -172,12 +174,15 @@ ExpGradResult ExpGrad(const Setup& s, double eps) {
   const MixtureSolution mix = SolveMixtureLp(errors, moments, eps, B);
   ExpGradResult out{.q_test = std::vector<double>(h_test.front().size(), 0.0), .train_error = mix.error,
                     .train_violation = mix.violation};
+  std::vector<double> q_train(n, 0.0);
   for (int t = 0; t < T; ++t) {
     const double q = mix.weights[static_cast<std::size_t>(t)];
     if (q <= 0) continue;
     ++out.support;
     for (std::size_t i = 0; i < out.q_test.size(); ++i) out.q_test[i] += q * h_test[static_cast<std::size_t>(t)][i];
+    for (std::size_t i = 0; i < n; ++i) q_train[i] += q * h_train[static_cast<std::size_t>(t)][i];
   }
+  out.train_fairness = SummarizeDecisions(y, q_train, g, k, s.options->min_group_size);
   return out;
 }
 
@@ -325,8 +330,10 @@ TradeoffTable Mitigate(const Frame& frame, const Schema& schema, const Groups& g
       for (double eps : grid) {
         const ExpGradResult r = ExpGrad(s, eps);
         TradeoffRow row = Measure(s, eps, r.q_test, r.q_test);
-        row.note = fmt::format("mixture of {} of {} models; training error {:.4f}, violation beyond tolerance {:.4f}",
-                               r.support, options.expgrad_iterations, r.train_error, r.train_violation);
+        row.note = fmt::format("mixture of {} of {} models; on the training part: error {:.4f}, violation beyond "
+                               "tolerance {:.4f}, DP diff {:.4f}, EO diff {:.4f}", r.support, options.expgrad_iterations,
+                               r.train_error, r.train_violation, r.train_fairness.demographic_parity_difference,
+                               r.train_fairness.equalized_odds_difference);
         table.rows.push_back(std::move(row));
       }
       break;
