@@ -37,6 +37,7 @@ struct FairnessArgs {
   std::string reference;
   bool no_proxies = false;
   bool higher_is_safer = false;
+  std::string weight;
   bool json = false;
   // mitigate
   std::string method, constraint = "demographic_parity", grid, learner = "trees";
@@ -109,7 +110,10 @@ void PrintAudit(const fairness::AuditReport& rep, const std::vector<fairness::Pr
   for (const auto& s : rep.attributes) attrs += (attrs.empty() ? "" : " x ") + s;
   std::printf("Fairness audit of %s by %s: %lld rows, %zu groups", scored_by.c_str(), attrs.c_str(),
               static_cast<long long>(rep.overall.n), rep.groups.size());
-  if (rep.rows_left_out > 0) std::printf(" (%lld rows left out: missing label, score or group)", static_cast<long long>(rep.rows_left_out));
+  if (rep.rows_left_out > 0) {
+    std::printf(" (%lld rows left out: missing label, score, group%s)", static_cast<long long>(rep.rows_left_out),
+                a.weight.empty() ? "" : " or weight");
+  }
   std::printf("\ndecision: event '%s' predicted when score %s %g; favourable decision: %s ('%s')\n", target.event.c_str(),
               a.higher_is_safer ? "<=" : ">=", o.threshold, o.favorable_is_event ? "event" : "non-event",
               (o.favorable_is_event ? target.event : target.non_event).c_str());
@@ -274,7 +278,9 @@ void RunAudit(const FairnessArgs& a, const GlobalOptions& global) {
     }
     for (const auto& f : table.schema.fields()) {
       const bool sensitive = std::any_of(specs.begin(), specs.end(), [&](const auto& s) { return s.column == f.name; });
-      if (f.role == Role::kFeature && f.name != target && f.name != a.score && !sensitive) features.push_back(f.name);
+      if (f.role == Role::kFeature && f.name != target && f.name != a.score && f.name != a.weight && !sensitive) {
+        features.push_back(f.name);
+      }
     }
     scored_by = "score " + a.score;
   }
@@ -292,13 +298,24 @@ void RunAudit(const FairnessArgs& a, const GlobalOptions& global) {
     }
     opt.reference = static_cast<int>(it - groups.names.begin());
   }
-  fairness::AuditReport rep = fairness::Audit(bt.labels, scores, groups, opt, ctx);
+  std::vector<double> weights;
+  if (!a.weight.empty()) {
+    const Column& wc = frame.column(a.weight);
+    if (!wc.is_numeric()) {
+      throw InvalidData("the weight column is not numeric", {.field = a.weight, .value = std::string(ColumnTypeName(wc.type())),
+                                                             .expected = "float64 or float32"});
+    }
+    weights = wc.ToFloat64();
+    scored_by += " (weighted by " + a.weight + ")";
+  }
+  fairness::AuditReport rep = fairness::Audit(bt.labels, scores, groups, opt, ctx, weights);
   if (a.higher_is_safer) RestoreScoreScale(rep, a.threshold);
   std::vector<fairness::ProxyScore> proxies;
   if (!a.no_proxies && !features.empty()) proxies = fairness::DetectProxies(frame, features, groups, 10, a.min_group_size);
   if (a.json) {
     Json out = AuditJson(rep, proxies, bt);
     out["higher_is_safer"] = a.higher_is_safer;
+    out["weight"] = a.weight.empty() ? Json(nullptr) : Json(a.weight);
     std::printf("%s\n", out.dump(2).c_str());
   }
   else PrintAudit(rep, proxies, a, bt, scored_by);
@@ -416,6 +433,7 @@ void RegisterFairness(CLI::App& app, GlobalOptions& global) {
       ->check(CLI::Range(1, 50));
   audit->add_option("--reference", au->reference, "Reference (privileged) group, e.g. 'Age=35-50' (default: the largest)");
   audit->add_flag("--no-proxies", au->no_proxies, "Skip proxy detection");
+  audit->add_option("--weight", au->weight, "Column of sample weights (finite, >= 0; rows with none are left out)");
   audit->add_flag("--higher-is-safer", au->higher_is_safer, "The --score is higher for lower risk (e.g. scorecard "
                   "points): the event is predicted when score <= threshold");
   audit->callback([au, &global] { RunAudit(*au, global); });
