@@ -36,9 +36,12 @@ struct FairnessArgs {
   int calibration_bands = 5;
   std::string reference;
   bool no_proxies = false;
+  bool higher_is_safer = false;
+  std::string weight;
   bool json = false;
   // mitigate
-  std::string method, constraint = "demographic_parity", grid;
+  std::string method, constraint = "demographic_parity", grid, learner = "trees";
+  double l2 = 1.0;
   double test_fraction = 0.3;
   int rounds = 30, max_depth = 3, iterations = 20;
   double learning_rate = 0.1;
@@ -63,27 +66,7 @@ double ParseNumber(const std::string& text, const char* option) {
 }
 
 std::vector<fairness::SensitiveSpec> ParseSensitive(const FairnessArgs& a) {
-  std::vector<fairness::SensitiveSpec> specs;
-  for (const auto& c : SplitList(a.sensitive)) {
-    if (c.empty()) throw InvalidArgument("empty column name", {.field = "--sensitive", .field_kind = "option", .value = a.sensitive,
-                                                               .expected = "COLUMN[,COLUMN...]"});
-    specs.push_back({.column = c});
-  }
-  for (const auto& b : a.bands) {
-    const auto eq = b.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == b.size()) {
-      throw InvalidArgument("bands are written COLUMN=EDGE,EDGE,...", {.field = "--bands", .field_kind = "option", .value = b,
-                                                                       .expected = "e.g. Age=25,35,50,65"});
-    }
-    const std::string col = b.substr(0, eq);
-    auto it = std::find_if(specs.begin(), specs.end(), [&](const auto& s) { return s.column == col; });
-    if (it == specs.end()) {
-      throw InvalidArgument("bands for a column that is not a sensitive attribute", {.field = "--bands", .field_kind = "option",
-                                                                                      .value = col, .expected = "a column of --sensitive"});
-    }
-    for (const auto& e : SplitList(b.substr(eq + 1))) it->band_edges.push_back(ParseNumber(e, "--bands"));
-  }
-  return specs;
+  return fairness::ParseSensitiveSpecs(a.sensitive, a.bands);
 }
 
 bool FavorableIsEvent(const std::string& f) { return f == "event"; }
@@ -104,6 +87,22 @@ Json RatesJson(const fairness::GroupRates& r) {
 
 Json IntervalJson(const fairness::Interval& i) { return Json::array({J(i.low), J(i.high)}); }
 
+// With --higher-is-safer the audit runs on the negated scores (so that "score >= threshold" still means "event
+// predicted"); this puts what is read on the score's own scale back: the threshold, the mean scores, the
+// standardized mean differences and the calibration bands (in ascending order of the original score).
+void RestoreScoreScale(fairness::AuditReport& rep, double threshold) {
+  rep.options.threshold = threshold;
+  rep.overall.mean_score = 0.0 - rep.overall.mean_score;
+  for (auto& g : rep.groups) {
+    g.rates.mean_score = 0.0 - g.rates.mean_score;  // 0.0 - x, not -x: no "-0.000" in the tables
+    g.smd_score = 0.0 - g.smd_score;
+    for (auto& c : g.calibration) c.mean_score = 0.0 - c.mean_score;
+    std::reverse(g.calibration.begin(), g.calibration.end());
+  }
+  for (double& e : rep.calibration_edges) e = 0.0 - e;
+  std::reverse(rep.calibration_edges.begin(), rep.calibration_edges.end());
+}
+
 void PrintAudit(const fairness::AuditReport& rep, const std::vector<fairness::ProxyScore>& proxies, const FairnessArgs& a,
                 const BinaryTarget& target, const std::string& scored_by) {
   const auto& o = rep.options;
@@ -111,9 +110,12 @@ void PrintAudit(const fairness::AuditReport& rep, const std::vector<fairness::Pr
   for (const auto& s : rep.attributes) attrs += (attrs.empty() ? "" : " x ") + s;
   std::printf("Fairness audit of %s by %s: %lld rows, %zu groups", scored_by.c_str(), attrs.c_str(),
               static_cast<long long>(rep.overall.n), rep.groups.size());
-  if (rep.rows_left_out > 0) std::printf(" (%lld rows left out: missing label, score or group)", static_cast<long long>(rep.rows_left_out));
-  std::printf("\ndecision: event '%s' predicted when score >= %g; favourable decision: %s ('%s')\n", target.event.c_str(),
-              o.threshold, o.favorable_is_event ? "event" : "non-event",
+  if (rep.rows_left_out > 0) {
+    std::printf(" (%lld rows left out: missing label, score, group%s)", static_cast<long long>(rep.rows_left_out),
+                a.weight.empty() ? "" : " or weight");
+  }
+  std::printf("\ndecision: event '%s' predicted when score %s %g; favourable decision: %s ('%s')\n", target.event.c_str(),
+              a.higher_is_safer ? "<=" : ">=", o.threshold, o.favorable_is_event ? "event" : "non-event",
               (o.favorable_is_event ? target.event : target.non_event).c_str());
   std::printf("reference group: %s%s; metrics on fewer than %d rows are not estimable (n/e)\n",
               rep.groups[rep.reference].name.c_str(), a.reference.empty() ? " (the largest)" : "", o.min_group_size);
@@ -235,6 +237,10 @@ void RunAudit(const FairnessArgs& a, const GlobalOptions& global) {
     throw InvalidArgument("give exactly one of --score and --model", {.field = "--score", .field_kind = "option",
                                                                       .expected = "a score column or a model file"});
   }
+  if (a.higher_is_safer && !a.model.empty()) {
+    throw InvalidArgument("--higher-is-safer applies to a --score column; a model's score is the event probability",
+                          {.field = "--higher-is-safer", .field_kind = "option", .expected = "--score COLUMN"});
+  }
   const auto specs = ParseSensitive(a);
   std::optional<gbdt::GbdtModel> model;
   if (!a.model.empty()) model = gbdt::LoadModel(a.model);
@@ -267,16 +273,21 @@ void RunAudit(const FairnessArgs& a, const GlobalOptions& global) {
                                                             .expected = "float64 or float32"});
     }
     scores = sc.ToFloat64();
+    if (a.higher_is_safer) {
+      for (double& v : scores) v = -v;
+    }
     for (const auto& f : table.schema.fields()) {
       const bool sensitive = std::any_of(specs.begin(), specs.end(), [&](const auto& s) { return s.column == f.name; });
-      if (f.role == Role::kFeature && f.name != target && f.name != a.score && !sensitive) features.push_back(f.name);
+      if (f.role == Role::kFeature && f.name != target && f.name != a.score && f.name != a.weight && !sensitive) {
+        features.push_back(f.name);
+      }
     }
     scored_by = "score " + a.score;
   }
-  fairness::AuditOptions opt{.threshold = a.threshold, .favorable_is_event = FavorableIsEvent(a.favorable),
+  fairness::AuditOptions opt{.threshold = a.higher_is_safer ? -a.threshold : a.threshold, .favorable_is_event = FavorableIsEvent(a.favorable),
                              .min_group_size = a.min_group_size, .bootstrap = a.bootstrap, .confidence = a.confidence,
                              .calibration_bands = a.calibration_bands};
-  opt.scores_are_probabilities = std::all_of(scores.begin(), scores.end(), [](double s) { return std::isnan(s) || (s >= 0 && s <= 1); });
+  opt.scores_are_probabilities = !a.higher_is_safer && std::all_of(scores.begin(), scores.end(), [](double s) { return std::isnan(s) || (s >= 0 && s <= 1); });
   if (!a.reference.empty()) {
     auto it = std::find(groups.names.begin(), groups.names.end(), a.reference);
     if (it == groups.names.end()) {
@@ -287,10 +298,26 @@ void RunAudit(const FairnessArgs& a, const GlobalOptions& global) {
     }
     opt.reference = static_cast<int>(it - groups.names.begin());
   }
-  const fairness::AuditReport rep = fairness::Audit(bt.labels, scores, groups, opt, ctx);
+  std::vector<double> weights;
+  if (!a.weight.empty()) {
+    const Column& wc = frame.column(a.weight);
+    if (!wc.is_numeric()) {
+      throw InvalidData("the weight column is not numeric", {.field = a.weight, .value = std::string(ColumnTypeName(wc.type())),
+                                                             .expected = "float64 or float32"});
+    }
+    weights = wc.ToFloat64();
+    scored_by += " (weighted by " + a.weight + ")";
+  }
+  fairness::AuditReport rep = fairness::Audit(bt.labels, scores, groups, opt, ctx, weights);
+  if (a.higher_is_safer) RestoreScoreScale(rep, a.threshold);
   std::vector<fairness::ProxyScore> proxies;
   if (!a.no_proxies && !features.empty()) proxies = fairness::DetectProxies(frame, features, groups, 10, a.min_group_size);
-  if (a.json) std::printf("%s\n", AuditJson(rep, proxies, bt).dump(2).c_str());
+  if (a.json) {
+    Json out = AuditJson(rep, proxies, bt);
+    out["higher_is_safer"] = a.higher_is_safer;
+    out["weight"] = a.weight.empty() ? Json(nullptr) : Json(a.weight);
+    std::printf("%s\n", out.dump(2).c_str());
+  }
   else PrintAudit(rep, proxies, a, bt, scored_by);
   PrintLoadReport(table.report);
 }
@@ -321,6 +348,8 @@ void RunMitigate(const FairnessArgs& a, const GlobalOptions& global) {
   opt.test_fraction = a.test_fraction;
   opt.min_group_size = a.min_group_size;
   opt.expgrad_iterations = a.iterations;
+  opt.learner = fairness::ParseLearner(a.learner);
+  opt.logistic_l2 = a.l2;
   opt.target = a.target;
   opt.event = a.event;
   opt.params.num_rounds = a.rounds;
@@ -334,7 +363,7 @@ void RunMitigate(const FairnessArgs& a, const GlobalOptions& global) {
   const fairness::TradeoffTable t = fairness::Mitigate(table.frame, table.schema, groups, opt, ctx);
   const bool constrained = opt.method == fairness::Method::kExpGrad || opt.method == fairness::Method::kThresholds;
   if (a.json) {
-    Json out{{"method", fairness::MethodName(t.method)}, {"level", t.level_name},
+    Json out{{"method", fairness::MethodName(t.method)}, {"learner", fairness::LearnerName(opt.learner)}, {"level", t.level_name},
              {"needs_sensitive_at_decision", t.needs_sensitive_at_decision}, {"train_rows", t.train_rows},
              {"test_rows", t.test_rows}, {"threshold", opt.threshold}, {"groups", groups.names}};
     if (constrained) out["constraint"] = fairness::ConstraintName(t.constraint);
@@ -348,10 +377,13 @@ void RunMitigate(const FairnessArgs& a, const GlobalOptions& global) {
   } else {
     std::string attrs;
     for (const auto& s : groups.attributes) attrs += (attrs.empty() ? "" : " x ") + s;
-    std::printf("Mitigation %s%s by %s (%d groups): trees of %d rounds, depth %d; trained on %lld rows, measured on %lld "
+    const std::string learner = opt.learner == fairness::Learner::kTrees
+                                    ? fmt::format("trees of {} rounds, depth {}", a.rounds, a.max_depth)
+                                    : fmt::format("logistic regression, L2 {:g}", opt.logistic_l2);
+    std::printf("Mitigation %s%s by %s (%d groups): %s; trained on %lld rows, measured on %lld "
                 "held-out rows; decision threshold %g\n", std::string(fairness::MethodName(t.method)).c_str(),
                 constrained ? fmt::format(" ({})", fairness::ConstraintName(t.constraint)).c_str() : "", attrs.c_str(),
-                groups.count(), a.rounds, a.max_depth, static_cast<long long>(t.train_rows),
+                groups.count(), learner.c_str(), static_cast<long long>(t.train_rows),
                 static_cast<long long>(t.test_rows), opt.threshold);
     if (t.needs_sensitive_at_decision) std::printf("%s\n", SensitiveWarning(t.method).c_str());
     else std::printf("The sensitive attribute is used in training only, not at decision time.\n");
@@ -401,6 +433,9 @@ void RegisterFairness(CLI::App& app, GlobalOptions& global) {
       ->check(CLI::Range(1, 50));
   audit->add_option("--reference", au->reference, "Reference (privileged) group, e.g. 'Age=35-50' (default: the largest)");
   audit->add_flag("--no-proxies", au->no_proxies, "Skip proxy detection");
+  audit->add_option("--weight", au->weight, "Column of sample weights (finite, >= 0; rows with none are left out)");
+  audit->add_flag("--higher-is-safer", au->higher_is_safer, "The --score is higher for lower risk (e.g. scorecard "
+                  "points): the event is predicted when score <= threshold");
   audit->callback([au, &global] { RunAudit(*au, global); });
 
   auto mi = std::make_shared<FairnessArgs>();
@@ -415,6 +450,10 @@ void RegisterFairness(CLI::App& app, GlobalOptions& global) {
   mitigate->add_option("--grid", mi->grid, "Levels, comma-separated (default: the method's grid, docs/fairness.md)");
   mitigate->add_option("--test-fraction", mi->test_fraction, "Held-out share the table is measured on")
       ->check(CLI::Range(0.05, 0.9));
+  mitigate->add_option("--learner", mi->learner, "The model each method trains: trees (gradient boosting) or logistic "
+                       "(logistic regression on standardised numeric features and category dummies)")
+      ->check(CLI::IsMember({"trees", "logistic"}));
+  mitigate->add_option("--l2", mi->l2, "logistic: L2 penalty on the standardised slopes (> 0)");
   mitigate->add_option("--rounds", mi->rounds, "Boosting rounds of each model");
   mitigate->add_option("--max-depth", mi->max_depth, "Depth of the trees");
   mitigate->add_option("--learning-rate", mi->learning_rate, "Learning rate");

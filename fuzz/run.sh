@@ -11,8 +11,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 # target -> seed corpus folder
-declare -A corpus=([csv_reader_fuzzer]=csv [schema_fuzzer]=schema [dataset_cache_fuzzer]=dataset_cache)
-targets="${FUZZ_TARGETS:-csv_reader_fuzzer schema_fuzzer dataset_cache_fuzzer}"
+declare -A corpus=([csv_reader_fuzzer]=csv [schema_fuzzer]=schema [dataset_cache_fuzzer]=dataset_cache
+                  [band_spec_fuzzer]=band_spec)
+targets="${FUZZ_TARGETS:-csv_reader_fuzzer schema_fuzzer dataset_cache_fuzzer band_spec_fuzzer}"
 
 export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1  # as scripts/build.sh
 cmake --preset fuzz >/dev/null

@@ -12,6 +12,7 @@ packages=(
   # libraries used by the engine
   libeigen3-dev libboost-math-dev libfmt-dev nlohmann-json3-dev libcli11-dev
   libfast-float-dev libxxhash-dev libsqlite3-dev libnlopt-dev
+  libglpk-dev                                 # exact LP of the fairness reduction's randomized classifier
   # independent references the tests and benchmarks compare against
   python3 python3-numpy python3-pandas python3-scipy python3-sklearn python3-xgboost python3-statsmodels
   r-base-core r-cran-fgarch r-cran-tseries r-cran-actuar

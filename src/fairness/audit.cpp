@@ -169,9 +169,10 @@ FairnessSummary SummarizeDecisions(std::span<const double> labels, std::span<con
 }
 
 AuditReport Audit(std::span<const double> labels, std::span<const double> scores, const Groups& groups,
-                  const AuditOptions& options, const Context& ctx) {
+                  const AuditOptions& options, const Context& ctx, std::span<const double> weights) {
   Validate(options);
-  if (labels.size() != scores.size() || labels.size() != groups.of_row.size()) {
+  const bool weighted = !weights.empty();
+  if (labels.size() != scores.size() || labels.size() != groups.of_row.size() || (weighted && weights.size() != labels.size())) {
     throw InvalidArgument("labels, scores and groups differ in length",
                           {.field = "scores", .field_kind = "argument", .value = std::to_string(scores.size()),
                            .expected = std::to_string(labels.size())});
@@ -183,32 +184,48 @@ AuditReport Audit(std::span<const double> labels, std::span<const double> scores
   const int min = options.min_group_size;
   // Rows kept, per group.
   std::vector<std::vector<std::size_t>> rows(static_cast<std::size_t>(k));
-  std::vector<double> all_labels, all_scores;
+  std::vector<double> all_labels, all_scores, all_weights;
   for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (weighted && !std::isnan(weights[i]) && !(weights[i] >= 0 && std::isfinite(weights[i]))) {
+      throw InvalidData("a sample weight is negative or infinite", {.field = "weights", .field_kind = "argument",
+                                                                    .value = fmt::format("row {}: {}", i + 1, weights[i]),
+                                                                    .expected = "a finite weight >= 0"});
+    }
     const double y = labels[i];
     if (!std::isnan(y) && y != 0 && y != 1) {
       throw InvalidArgument("a label is neither 0 nor 1", {.field = "labels", .field_kind = "argument",
                                                            .value = fmt::format("row {}: {}", i + 1, y), .expected = "0 or 1"});
     }
-    if (std::isnan(y) || std::isnan(scores[i]) || groups.of_row[i] < 0) {
+    if (std::isnan(y) || std::isnan(scores[i]) || groups.of_row[i] < 0 || (weighted && std::isnan(weights[i]))) {
       ++rep.rows_left_out;
       continue;
     }
     rows[static_cast<std::size_t>(groups.of_row[i])].push_back(i);
     all_labels.push_back(y);
     all_scores.push_back(scores[i]);
+    all_weights.push_back(weighted ? weights[i] : 1.0);
   }
   if (all_labels.empty()) throw InvalidData("no row has a label, a score and a group", {.expected = "rows to audit"});
   const bool probs = options.scores_are_probabilities;
-  rep.overall = ComputeRates(all_labels, all_scores, options.threshold, options.favorable_is_event, 0, probs);
+  auto maybe = [&](const std::vector<double>& w) { return weighted ? std::span<const double>(w) : std::span<const double>(); };
+  rep.overall = ComputeRates(all_labels, all_scores, options.threshold, options.favorable_is_event, 0, probs, maybe(all_weights));
   std::vector<GroupRates> rates(static_cast<std::size_t>(k));
-  std::vector<std::vector<double>> gy(static_cast<std::size_t>(k)), gs(static_cast<std::size_t>(k));
+  std::vector<std::vector<double>> gy(static_cast<std::size_t>(k)), gs(static_cast<std::size_t>(k)), gw(static_cast<std::size_t>(k));
+  // Per group: weighted predicted events and Kish's effective sample size (sum w)^2 / sum w^2 (= n unweighted).
+  std::vector<double> w_pos(static_cast<std::size_t>(k), 0.0), n_eff(static_cast<std::size_t>(k), 0.0);
   for (int g = 0; g < k; ++g) {
+    double sw = 0, sw2 = 0;
     for (std::size_t i : rows[g]) {
+      const double w = weighted ? weights[i] : 1.0;
       gy[g].push_back(labels[i]);
       gs[g].push_back(scores[i]);
+      gw[g].push_back(w);
+      sw += w;
+      sw2 += w * w;
+      if (scores[i] >= options.threshold) w_pos[g] += w;
     }
-    rates[g] = ComputeRates(gy[g], gs[g], options.threshold, options.favorable_is_event, min, probs);
+    n_eff[g] = sw2 > 0 ? sw * sw / sw2 : 0;
+    rates[g] = ComputeRates(gy[g], gs[g], options.threshold, options.favorable_is_event, min, probs, maybe(gw[g]));
   }
   // Reference: the caller's, else the largest group (the lowest index among equals).
   int ref = options.reference;
@@ -252,29 +269,31 @@ AuditReport Audit(std::span<const double> labels, std::span<const double> scores
     gr.smd_score = pooled > 0 ? Diff(r.mean_score, R.mean_score) / pooled : kNaN;
     // Calibration within the group, band by band.
     gr.calibration.assign(static_cast<std::size_t>(options.calibration_bands), {});
-    std::vector<double> sum_s(gr.calibration.size()), sum_y(gr.calibration.size());
+    std::vector<double> sum_s(gr.calibration.size()), sum_y(gr.calibration.size()), sum_w(gr.calibration.size());
     for (std::size_t j = 0; j < gs[g].size(); ++j) {
       const int b = band_of(gs[g][j]);
       ++gr.calibration[b].n;
-      sum_s[b] += gs[g][j];
-      sum_y[b] += gy[g][j];
+      sum_s[b] += gw[g][j] * gs[g][j];
+      sum_y[b] += gw[g][j] * gy[g][j];
+      sum_w[b] += gw[g][j];
     }
     double gap = 0, mass = 0;
     for (std::size_t b = 0; b < gr.calibration.size(); ++b) {
       auto& cell = gr.calibration[b];
-      cell.mean_score = cell.n > 0 ? sum_s[b] / static_cast<double>(cell.n) : kNaN;
-      cell.observed = SafeRate(sum_y[b], static_cast<double>(cell.n), min);
+      cell.mean_score = sum_w[b] > 0 ? sum_s[b] / sum_w[b] : kNaN;
+      const bool estimable = cell.n > 0 && cell.n >= min && sum_w[b] > 0;
+      cell.observed = estimable ? sum_y[b] / sum_w[b] : kNaN;
       if (!std::isnan(cell.observed)) {
-        gap += static_cast<double>(cell.n) * std::abs(cell.observed - cell.mean_score);
-        mass += static_cast<double>(cell.n);
+        gap += sum_w[b] * std::abs(cell.observed - cell.mean_score);
+        mass += sum_w[b];
       }
     }
     gr.calibration_gap = mass > 0 && probs ? gap / mass : kNaN;
     // Two-proportion z-test of the selection rate against the reference group.
     gr.z = gr.p_value = kNaN;
     if (g != ref && !std::isnan(r.selection_rate) && !std::isnan(R.selection_rate)) {
-      const double n1 = static_cast<double>(r.n), n2 = static_cast<double>(R.n);
-      const double p = static_cast<double>(r.predicted_events + R.predicted_events) / (n1 + n2);
+      const double n1 = n_eff[g], n2 = n_eff[ref];
+      const double p = (r.selection_rate * n1 + R.selection_rate * n2) / (n1 + n2);
       const double se = std::sqrt(p * (1 - p) * (1 / n1 + 1 / n2));
       if (se > 0) {
         gr.z = (r.selection_rate - R.selection_rate) / se;
@@ -288,14 +307,24 @@ AuditReport Audit(std::span<const double> labels, std::span<const double> scores
 
   // Pearson chi-square test of independence of decision and group (groups with rows; k x 2 table).
   {
-    const double n = static_cast<double>(all_labels.size()), pos = static_cast<double>(rep.overall.predicted_events);
+    // Each group's row of the table is its weighted selection rate scaled to its effective sample size (the
+    // counts themselves when unweighted).
+    std::vector<double> size(static_cast<std::size_t>(k)), selected(static_cast<std::size_t>(k));
+    double n = 0, pos = 0;
+    for (int g = 0; g < k; ++g) {
+      if (rates[g].weight <= 0) continue;
+      size[g] = n_eff[g];
+      selected[g] = w_pos[g] / rates[g].weight * n_eff[g];
+      n += size[g];
+      pos += selected[g];
+    }
     double chi = 0;
     int used = 0;
-    for (const auto& r : rates) {
-      if (r.n == 0) continue;
+    for (int g = 0; g < k; ++g) {
+      if (size[g] <= 0) continue;
       ++used;
-      const double e1 = static_cast<double>(r.n) * pos / n, e0 = static_cast<double>(r.n) - e1;
-      const double o1 = static_cast<double>(r.predicted_events), o0 = static_cast<double>(r.n) - o1;
+      const double e1 = size[g] * pos / n, e0 = size[g] - e1;
+      const double o1 = selected[g], o0 = size[g] - o1;
       if (e1 > 0) chi += (o1 - e1) * (o1 - e1) / e1;
       if (e0 > 0) chi += (o0 - e0) * (o0 - e0) / e0;
     }
@@ -317,30 +346,36 @@ AuditReport Audit(std::span<const double> labels, std::span<const double> scores
         decided[g].push_back((gs[g][j] >= options.threshold ? 2 : 0) + (gy[g][j] == 1 ? 1 : 0));
       }
     }
+    auto add = [](Counts& c, int cell, double w) {
+      switch (cell) {
+        case 3: c.tp += w; break;
+        case 2: c.fp += w; break;
+        case 1: c.fn += w; break;
+        default: c.tn += w;
+      }
+    };
     ParallelFor(ctx, 0, B, [&](std::int64_t b) {
       Rng rng(ctx.seed(), 0xfa1e55ULL + static_cast<std::uint64_t>(b));
       std::vector<GroupRates> rr(static_cast<std::size_t>(k));
-      Counts total;
+      Counts total, total_rows;
       for (int g = 0; g < k; ++g) {
-        Counts c;
+        Counts c, rows_c;
         const auto m = decided[g].size();
         for (std::size_t j = 0; j < m; ++j) {
-          switch (decided[g][rng.Below(m)]) {
-            case 3: c.tp += 1; break;
-            case 2: c.fp += 1; break;
-            case 1: c.fn += 1; break;
-            default: c.tn += 1;
-          }
+          const std::size_t pick = rng.Below(m);  // one draw per row, weighted or not: the same replicates
+          add(c, decided[g][pick], gw[g][pick]);
+          add(rows_c, decided[g][pick], 1);
         }
-        FillFromCounts(c, options.favorable_is_event, min, rr[g]);
+        FillFromCounts(c, rows_c, options.favorable_is_event, min, rr[g]);
         rr[g].auc = kNaN;
         total.tp += c.tp; total.fp += c.fp; total.tn += c.tn; total.fn += c.fn;
+        total_rows.tp += rows_c.tp; total_rows.fp += rows_c.fp; total_rows.tn += rows_c.tn; total_rows.fn += rows_c.fn;
         rep_sr[b * k + g] = rr[g].selection_rate;
         rep_tpr[b * k + g] = rr[g].tpr;
         rep_fpr[b * k + g] = rr[g].fpr;
       }
       GroupRates all;
-      FillFromCounts(total, options.favorable_is_event, 0, all);
+      FillFromCounts(total, total_rows, options.favorable_is_event, 0, all);
       all.auc = kNaN;
       const auto d = AllDisparities(rr, all);
       for (std::size_t m = 0; m < nd; ++m) {

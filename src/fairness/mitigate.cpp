@@ -13,6 +13,7 @@
 #include "finai/metrics/metrics.hpp"
 #include "finai/models/gbdt/predict.hpp"
 #include "finai/models/gbdt/train.hpp"
+#include "logistic_learner.hpp"
 
 namespace finai::fairness {
 
@@ -37,7 +38,7 @@ struct Setup {
   const Context* ctx = nullptr;
 };
 
-// Trains trees on `train` (labels y, optional weights) and returns the event probabilities of each frame asked.
+// Trains the learner (trees or logistic regression) on `x` (labels y, optional weights) and returns the event probabilities of each frame asked.
 std::vector<std::vector<double>> TrainPredict(const Setup& s, const Frame& x, std::span<const double> y,
                                               std::span<const double> w, const std::vector<const Frame*>& score) {
   double first = y.empty() ? 0 : y[0];
@@ -47,6 +48,7 @@ std::vector<std::vector<double>> TrainPredict(const Setup& s, const Frame& x, st
     for (const Frame* f : score) out.emplace_back(static_cast<std::size_t>(f->num_rows()), first);
     return out;
   }
+  if (s.options->learner == Learner::kLogistic) return detail::LogisticTrainPredict(x, y, w, score, s.options->logistic_l2);
   std::vector<Column> cols = x.columns();
   cols.push_back(Column::Float64(kLabel, std::vector<double>(y.begin(), y.end())));
   gbdt::TrainOptions opt{.target = kLabel, .features = s.features, .event = "1", .training_data_name = "fairness"};
@@ -83,11 +85,20 @@ std::vector<double> Decide(std::span<const double> p, double threshold) {
   return d;
 }
 
+// The randomized classifier of the reduction on the test part, and what the LP chose on the training part.
+struct ExpGradResult {
+  std::vector<double> q_test;  // probability of predicting the event
+  int support = 0;             // best responses with weight > 0
+  double train_error = 0, train_violation = 0;
+  FairnessSummary train_fairness;  // of the randomized classifier on the training part
+};
+
 // Agarwal et al. (2018), Algorithm 1: exponentiated-gradient play between the learner, who answers each vector of
-// Lagrange multipliers with a cost-sensitive classifier (trees trained on relabelled, reweighted rows), and the
-// multipliers, which grow on the constraints the last classifier violates. The randomized classifier is the
-// uniform mixture of the iterates: its event probability at x is the share of iterates predicting the event.
-std::vector<double> ExpGrad(const Setup& s, double eps) {
+// Lagrange multipliers with a cost-sensitive classifier (the learner trained on relabelled, reweighted rows), and
+// the multipliers, which grow on the constraints the last classifier violates. Every best response h_t is kept;
+// the randomized classifier's weights Q over them come from the LP of SolveMixtureLp on the training part (as
+// fairlearn does), not from the plain average of the iterates, which converges slowly.
+ExpGradResult ExpGrad(const Setup& s, double eps) {
   const auto& y = s.train.y;
   const auto& g = s.train.g;
   const std::size_t n = y.size();
@@ -105,9 +116,11 @@ std::vector<double> ExpGrad(const Setup& s, double eps) {
   const int K = events * k;
   const double B = 1 / eps, eta = 2.0 / B;
   std::vector<double> theta(static_cast<std::size_t>(2 * K), 0.0);
-  std::vector<double> q_test(static_cast<std::size_t>(s.test.x.num_rows()), 0.0);
   const int T = s.options->expgrad_iterations;
   std::vector<double> cost(n), label(n), weight(n), h(n);
+  std::vector<std::vector<double>> h_test, h_train;  // h_t on the test and training parts, 0/1
+  std::vector<double> errors;                // h_t's training error
+  std::vector<std::vector<double>> moments;  // h_t's signed gaps (+gap, -gap per active (event, group))
   for (int t = 0; t < T; ++t) {
     double denom = 1;
     for (double th : theta) denom += std::exp(th);
@@ -125,14 +138,23 @@ std::vector<double> ExpGrad(const Setup& s, double eps) {
       weight[i] = std::abs(cost[i]) * static_cast<double>(n);
     }
     const auto p = TrainPredict(s, s.train.x, label, weight, {&s.train.x, &s.test.x});
-    for (std::size_t i = 0; i < n; ++i) h[i] = p[0][i] >= 0.5 ? 1 : 0;
-    for (std::size_t i = 0; i < q_test.size(); ++i) q_test[i] += p[1][i] >= 0.5 ? 1 : 0;
+    double wrong = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      h[i] = p[0][i] >= 0.5 ? 1 : 0;
+      wrong += h[i] != y[i] ? 1 : 0;
+    }
+    errors.push_back(wrong / static_cast<double>(n));
+    h_train.push_back(h);
+    std::vector<double> ht(p[1].size());
+    for (std::size_t i = 0; i < ht.size(); ++i) ht[i] = p[1][i] >= 0.5 ? 1 : 0;
+    h_test.push_back(std::move(ht));
     // Constraint violations of h: gamma(e, a) - gamma(e) - eps for each sign.
     std::vector<double> mean_eg(static_cast<std::size_t>(K), 0.0), mean_e(static_cast<std::size_t>(events), 0.0);
     for (std::size_t i = 0; i < n; ++i) {
       mean_eg[event_of(i) * k + g[i]] += h[i];
       mean_e[event_of(i)] += h[i];
     }
+    std::vector<double> gaps;
     for (int e = 0; e < events; ++e) {
       if (!active(e)) continue;
       const double ge = n_e[e] > 0 ? mean_e[e] / n_e[e] : 0;
@@ -142,12 +164,26 @@ std::vector<double> ExpGrad(const Setup& s, double eps) {
         const double gap = mean_eg[j] / n_eg[j] - ge;
         theta[2 * j] += eta * (gap - eps);
         theta[2 * j + 1] += eta * (-gap - eps);
+        gaps.push_back(gap);
+        gaps.push_back(-gap);
       }
     }
+    moments.push_back(std::move(gaps));
     s.ctx->ThrowIfCancelled();
   }
-  for (double& q : q_test) q /= T;
-  return q_test;
+  const MixtureSolution mix = SolveMixtureLp(errors, moments, eps, B);
+  ExpGradResult out{.q_test = std::vector<double>(h_test.front().size(), 0.0), .train_error = mix.error,
+                    .train_violation = mix.violation};
+  std::vector<double> q_train(n, 0.0);
+  for (int t = 0; t < T; ++t) {
+    const double q = mix.weights[static_cast<std::size_t>(t)];
+    if (q <= 0) continue;
+    ++out.support;
+    for (std::size_t i = 0; i < out.q_test.size(); ++i) out.q_test[i] += q * h_test[static_cast<std::size_t>(t)][i];
+    for (std::size_t i = 0; i < n; ++i) q_train[i] += q * h_train[static_cast<std::size_t>(t)][i];
+  }
+  out.train_fairness = SummarizeDecisions(y, q_train, g, k, s.options->min_group_size);
+  return out;
 }
 
 std::vector<double> DefaultGrid(Method m) {
@@ -200,6 +236,11 @@ TradeoffTable Mitigate(const Frame& frame, const Schema& schema, const Groups& g
   if (options.expgrad_iterations < 1) {
     throw InvalidArgument("expgrad iterations must be >= 1", {.field = "--iterations", .field_kind = "option",
                                                               .value = std::to_string(options.expgrad_iterations)});
+  }
+  if (!(options.logistic_l2 > 0) || !std::isfinite(options.logistic_l2)) {
+    throw InvalidArgument("the logistic learner's L2 penalty must be positive", {.field = "--l2", .field_kind = "option",
+                                                                                 .value = fmt::format("{}", options.logistic_l2),
+                                                                                 .expected = "> 0"});
   }
   const std::vector<double> grid = options.grid.empty() ? DefaultGrid(options.method) : options.grid;
   for (double level : grid) {
@@ -287,8 +328,13 @@ TradeoffTable Mitigate(const Frame& frame, const Schema& schema, const Groups& g
     case Method::kExpGrad: {
       table.level_name = "tolerance";
       for (double eps : grid) {
-        const std::vector<double> q = ExpGrad(s, eps);
-        table.rows.push_back(Measure(s, eps, q, q));
+        const ExpGradResult r = ExpGrad(s, eps);
+        TradeoffRow row = Measure(s, eps, r.q_test, r.q_test);
+        row.note = fmt::format("mixture of {} of {} models; on the training part: error {:.4f}, violation beyond "
+                               "tolerance {:.4f}, DP diff {:.4f}, EO diff {:.4f}", r.support, options.expgrad_iterations,
+                               r.train_error, r.train_violation, r.train_fairness.demographic_parity_difference,
+                               r.train_fairness.equalized_odds_difference);
+        table.rows.push_back(std::move(row));
       }
       break;
     }

@@ -54,6 +54,15 @@ std::string_view ConstraintName(Constraint c) {
   return "?";
 }
 
+Learner ParseLearner(std::string_view name) {
+  if (name == "trees") return Learner::kTrees;
+  if (name == "logistic") return Learner::kLogistic;
+  throw InvalidArgument("unknown learner", {.field = "--learner", .field_kind = "option", .value = std::string(name),
+                                            .expected = "trees or logistic"});
+}
+
+std::string_view LearnerName(Learner l) { return l == Learner::kTrees ? "trees" : "logistic"; }
+
 std::vector<double> ReweighingWeights(std::span<const double> labels, std::span<const int> group_of_row, int num_groups) {
   const auto k = static_cast<std::size_t>(num_groups);
   std::vector<double> ng(k), ngy(2 * k), ny(2);

@@ -1,4 +1,6 @@
 // Per-group rates from the confusion counts of a decision threshold.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -18,55 +20,71 @@ double SafeRate(double num, double den, int min_count) {
   return den <= 0 || den < min_count ? kNaN : num / den;
 }
 
-void FillFromCounts(const Counts& c, bool favorable_is_event, int min_count, GroupRates& r) {
-  const double n = c.tp + c.fp + c.tn + c.fn, events = c.tp + c.fn, negatives = c.fp + c.tn;
-  const double pred_pos = c.tp + c.fp, pred_neg = c.tn + c.fn;
+void FillFromCounts(const Counts& c, const Counts& rows, bool favorable_is_event, int min_count, GroupRates& r) {
+  const double n = rows.tp + rows.fp + rows.tn + rows.fn, events = rows.tp + rows.fn, negatives = rows.fp + rows.tn;
+  const double pred_pos = rows.tp + rows.fp, pred_neg = rows.tn + rows.fn;
+  const double wn = c.tp + c.fp + c.tn + c.fn;
   r.n = static_cast<std::int64_t>(n);
   r.events = static_cast<std::int64_t>(events);
   r.predicted_events = static_cast<std::int64_t>(pred_pos);
-  r.base_rate = SafeRate(events, n, min_count);
-  r.selection_rate = SafeRate(pred_pos, n, min_count);
+  r.weight = wn;
+  // A weighted rate: estimable when its row denominator is large enough and its weight is positive.
+  auto rate = [](double num, double den, double rows_den, int m) {
+    return den <= 0 || rows_den <= 0 || rows_den < m ? kNaN : num / den;
+  };
+  r.base_rate = rate(c.tp + c.fn, wn, n, min_count);
+  r.selection_rate = rate(c.tp + c.fp, wn, n, min_count);
   r.favorable_rate = favorable_is_event ? r.selection_rate : 1 - r.selection_rate;
-  r.accuracy = SafeRate(c.tp + c.tn, n, min_count);
+  r.accuracy = rate(c.tp + c.tn, wn, n, min_count);
   // The conditional rates also need a whole group: a large denominator inside a tiny group is still noise.
   const int m = n < min_count ? std::numeric_limits<int>::max() : min_count;
-  r.tpr = SafeRate(c.tp, events, m);
-  r.fnr = SafeRate(c.fn, events, m);
-  r.fpr = SafeRate(c.fp, negatives, m);
-  r.tnr = SafeRate(c.tn, negatives, m);
-  r.ppv = SafeRate(c.tp, pred_pos, m);
-  r.fdr = SafeRate(c.fp, pred_pos, m);
-  r.npv = SafeRate(c.tn, pred_neg, m);
-  r.for_ = SafeRate(c.fn, pred_neg, m);
+  r.tpr = rate(c.tp, c.tp + c.fn, events, m);
+  r.fnr = rate(c.fn, c.tp + c.fn, events, m);
+  r.fpr = rate(c.fp, c.fp + c.tn, negatives, m);
+  r.tnr = rate(c.tn, c.fp + c.tn, negatives, m);
+  r.ppv = rate(c.tp, c.tp + c.fp, pred_pos, m);
+  r.fdr = rate(c.fp, c.tp + c.fp, pred_pos, m);
+  r.npv = rate(c.tn, c.tn + c.fn, pred_neg, m);
+  r.for_ = rate(c.fn, c.tn + c.fn, pred_neg, m);
 }
 
 GroupRates ComputeRates(std::span<const double> labels, std::span<const double> scores, double threshold,
-                        bool favorable_is_event, int min_group_size, bool probabilities) {
-  if (labels.size() != scores.size()) {
-    throw InvalidArgument("labels and scores differ in length", {.field = "scores", .field_kind = "argument",
-                                                                 .value = std::to_string(scores.size()),
-                                                                 .expected = std::to_string(labels.size())});
+                        bool favorable_is_event, int min_group_size, bool probabilities, std::span<const double> weights) {
+  if (labels.size() != scores.size() || (!weights.empty() && weights.size() != labels.size())) {
+    throw InvalidArgument("labels, scores and weights differ in length",
+                          {.field = "scores", .field_kind = "argument",
+                           .value = fmt::format("{} scores, {} weights", scores.size(), weights.size()),
+                           .expected = std::to_string(labels.size())});
   }
-  Counts c;
-  double sum = 0;
+  auto w = [&](std::size_t i) { return weights.empty() ? 1.0 : weights[i]; };
+  Counts c, rows;
+  double sum = 0, wsum = 0;
   for (std::size_t i = 0; i < labels.size(); ++i) {
     const bool pos = scores[i] >= threshold;
-    if (labels[i] == 1) (pos ? c.tp : c.fn) += 1;
-    else (pos ? c.fp : c.tn) += 1;
-    sum += scores[i];
+    if (labels[i] == 1) {
+      (pos ? c.tp : c.fn) += w(i);
+      (pos ? rows.tp : rows.fn) += 1;
+    } else {
+      (pos ? c.fp : c.tn) += w(i);
+      (pos ? rows.fp : rows.tn) += 1;
+    }
+    sum += w(i) * scores[i];
+    wsum += w(i);
   }
   GroupRates r;
-  FillFromCounts(c, favorable_is_event, min_group_size, r);
+  FillFromCounts(c, rows, favorable_is_event, min_group_size, r);
   const double n = static_cast<double>(labels.size());
-  const bool whole = n > 0 && n >= min_group_size;
-  r.mean_score = whole ? sum / n : kNaN;
+  const bool whole = n > 0 && n >= min_group_size && wsum > 0;
+  const double mean = wsum > 0 ? sum / wsum : kNaN;
+  r.mean_score = whole ? mean : kNaN;
+  // Weighted variance with the n / (n - 1) correction: the sample variance when every weight is 1.
   double ss = 0;
-  for (double s : scores) ss += (s - sum / n) * (s - sum / n);
-  r.sd_score = whole && n > 1 ? std::sqrt(ss / (n - 1)) : kNaN;
+  for (std::size_t i = 0; i < scores.size(); ++i) ss += w(i) * (scores[i] - mean) * (scores[i] - mean);
+  r.sd_score = whole && n > 1 ? std::sqrt(ss / wsum * n / (n - 1)) : kNaN;
   const bool both = whole && r.events >= std::max(1, min_group_size) && r.n - r.events >= std::max(1, min_group_size);
-  r.auc = both ? metrics::Auc(labels, scores) : kNaN;
-  r.log_loss = whole && probabilities ? metrics::LogLoss(labels, scores) : kNaN;
-  r.brier = whole && probabilities ? metrics::Brier(labels, scores) : kNaN;
+  r.auc = both ? metrics::Auc(labels, scores, weights) : kNaN;
+  r.log_loss = whole && probabilities ? metrics::LogLoss(labels, scores, weights) : kNaN;
+  r.brier = whole && probabilities ? metrics::Brier(labels, scores, weights) : kNaN;
   return r;
 }
 

@@ -32,7 +32,8 @@ struct AuditOptions {
 
 // Rates of one group (or of everyone). NaN = not estimable.
 struct GroupRates {
-  std::int64_t n = 0, events = 0, predicted_events = 0;
+  std::int64_t n = 0, events = 0, predicted_events = 0;  // rows (not weights)
+  double weight = 0;          // sum of the rows' weights (n when unweighted)
   double base_rate = 0;       // P(Y = 1)
   double selection_rate = 0;  // P(D = 1)
   double favorable_rate = 0;  // P(D = favourable)
@@ -99,13 +100,19 @@ struct AuditReport {
 };
 
 // labels: 0/1 (NaN rows are left out), scores: finite (NaN rows are left out), groups from BuildGroups.
-// InvalidArgument for mismatched lengths, a label other than 0/1, or options out of range.
+// weights: empty (every row weighs 1) or one sample weight per row, finite and >= 0 (NaN rows are left out). With
+// weights every rate, AUC, log loss, Brier, mean score and calibration cell is the weighted one; the minimum
+// group size still counts rows; the z-test and chi-square test use Kish's effective sample sizes (sum w)^2 /
+// sum w^2; the bootstrap redraws rows, each keeping its weight (docs/fairness.md).
+// InvalidArgument for mismatched lengths, a label other than 0/1, or options out of range; InvalidData for a
+// negative or infinite weight.
 AuditReport Audit(std::span<const double> labels, std::span<const double> scores, const Groups& groups,
-                  const AuditOptions& options, const Context& ctx);
+                  const AuditOptions& options, const Context& ctx, std::span<const double> weights = {});
 
-// The rates of the rows given (all of them when rows is empty); exposed for tests and mitigation.
+// The rates of the rows given, weighted when weights is not empty; exposed for tests and mitigation.
 GroupRates ComputeRates(std::span<const double> labels, std::span<const double> scores, double threshold,
-                        bool favorable_is_event, int min_group_size, bool probabilities);
+                        bool favorable_is_event, int min_group_size, bool probabilities,
+                        std::span<const double> weights = {});
 
 // fairlearn's summary of decisions by group: between-groups difference of selection rates and max of TPR and FPR
 // differences; used by the mitigation trade-off tables. decisions may be fractional (the probability of the event

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "finai/data/frame.hpp"
@@ -34,6 +35,13 @@ struct Groups {
 // InvalidArgument for edges that are not increasing or on a non-numeric column, or a numeric column with many
 // values and no bands; InvalidData when fewer than two groups occur.
 Groups BuildGroups(const Frame& frame, const std::vector<SensitiveSpec>& specs);
+
+// The command line's sensitive-attribute spec: `sensitive` is "COLUMN[,COLUMN...]" and each band spec is
+// "COLUMN=EDGE,EDGE,..." for a column of `sensitive`, edges being finite decimal numbers (C locale, as
+// std::from_chars reads them) in strictly increasing order. Repeating a column's bands appends edges (which must
+// still increase). InvalidArgument naming --sensitive or --bands, the text and what was expected, for anything
+// else; on success every spec has a non-empty column and finite, strictly increasing edges.
+std::vector<SensitiveSpec> ParseSensitiveSpecs(std::string_view sensitive, const std::vector<std::string>& bands);
 
 // The band label of a value ("<25", "25-35", ">=65"); edges are written as %g.
 std::string BandLabel(const std::vector<double>& edges, int band);

@@ -32,6 +32,11 @@ enum class Constraint { kDemographicParity, kEqualizedOdds, kEqualOpportunity };
 Constraint ParseConstraint(std::string_view name);  // "demographic_parity", "equalized_odds", "equal_opportunity"
 std::string_view ConstraintName(Constraint c);
 
+// The model trained by every method: finai's gradient-boosted trees or its logistic regression.
+enum class Learner { kTrees, kLogistic };
+Learner ParseLearner(std::string_view name);  // "trees", "logistic"
+std::string_view LearnerName(Learner l);
+
 // ---- building blocks (each testable alone) --------------------------------------------------------------------
 
 // Kamiran & Calders: w(g, y) = P(G = g) P(Y = y) / P(G = g, Y = y) on the rows given (group -1 rows get 1).
@@ -65,6 +70,23 @@ std::vector<double> RejectOptionDecisions(std::span<const double> scores, std::s
                                           const std::vector<bool>& deprived, double threshold, double margin,
                                           bool favorable_is_event);
 
+// The weights of the randomized classifier of the exponentiated-gradient reduction (Agarwal et al. 2018, section
+// 3.3; fairlearn's `_Lagrangian.solve_linprog`): a distribution Q over the best responses h_1..h_T that
+//   minimises  sum_t Q_t error_t + bound * z
+//   subject to sum_t Q_t (gamma_t[j] - eps) <= z  for every constraint j,   sum_t Q_t = 1,   Q >= 0, z >= 0,
+// where gamma_t[j] is h_t's signed constraint moment (+/- the gap of a group's rate to the overall rate) and z the
+// largest violation beyond eps, priced at `bound` (B = 1 / eps in the reduction) so that the LP stays feasible;
+// with a large bound, z is 0 whenever some mixture satisfies every constraint. Solved exactly with GLPK's simplex.
+struct MixtureSolution {
+  std::vector<double> weights;  // Q, one per best response, summing to 1
+  double error = 0;             // sum_t Q_t error_t
+  double violation = 0;         // z
+};
+// moments[t][j]: constraint j of best response t (every t the same length). InvalidArgument for empty or ragged
+// input; Unsupported (should not happen: the LP is always feasible and bounded) when GLPK finds no optimum.
+MixtureSolution SolveMixtureLp(std::span<const double> errors, const std::vector<std::vector<double>>& moments, double eps,
+                               double bound);
+
 // ---- trade-off tables ---------------------------------------------------------------------------------------
 
 struct MitigationOptions {
@@ -74,9 +96,11 @@ struct MitigationOptions {
   double threshold = 0.5;
   bool favorable_is_event = false;
   double test_fraction = 0.3;
-  int min_group_size = 30;            // groups smaller than this in the test part are left out of the table's metrics         // stratified hold-out on which the table is measured
+  int min_group_size = 30;            // groups smaller than this in the test part are left out of the table's metrics
   int expgrad_iterations = 20;
+  Learner learner = Learner::kTrees;
   gbdt::GbdtParams params;            // the trees (few rounds)
+  double logistic_l2 = 1.0;           // the logistic regression's L2 penalty on standardised slopes (> 0)
   std::string target;
   std::string event;                  // empty: ResolveBinaryTarget's rules
   std::vector<std::string> features;  // empty: the schema's features less sensitive columns

@@ -107,6 +107,24 @@ TEST(FairnessMitigation, ExpGradAndThresholdsRun) {
   EXPECT_NE(u.rows[0].note.find("group=A: "), std::string::npos);
 }
 
+TEST(FairnessMitigation, ExpGradAroundTheLogisticRegressionReportsItsMixture) {
+  MitigationOptions o = Options(Method::kExpGrad);
+  o.learner = Learner::kLogistic;
+  o.grid = {0.2, 0.02};
+  o.expgrad_iterations = 8;
+  const TradeoffTable t = Mitigate(Data().table.frame, Data().table.schema, Data().groups, o, Context().set_threads(1));
+  ASSERT_EQ(t.rows.size(), 2u);
+  for (const auto& r : t.rows) {
+    EXPECT_NE(r.note.find("of 8 models"), std::string::npos) << r.note;
+    EXPECT_GE(r.accuracy, 0.0);
+    EXPECT_LE(r.accuracy, 1.0);
+  }
+  o.logistic_l2 = 0;
+  EXPECT_THROW(Mitigate(Data().table.frame, Data().table.schema, Data().groups, o, Context()), InvalidArgument);
+  EXPECT_EQ(ParseLearner("logistic"), Learner::kLogistic);
+  EXPECT_THROW(ParseLearner("forest"), InvalidArgument);
+}
+
 TEST(FairnessMitigation, SensitiveAttributeIsNeverAFeature) {
   MitigationOptions o = Options(Method::kReweighing);
   o.features = {"x1", "group"};
