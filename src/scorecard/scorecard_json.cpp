@@ -236,18 +236,22 @@ void SaveScorecard(const Scorecard& card, const std::string& path) {
   if (!out.flush()) throw IoError("cannot write the scorecard file", {.file = path});
 }
 
+Scorecard ParseScorecard(std::string_view text, std::string_view source) {
+  Json j;
+  try {
+    j = Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    throw InvalidData(fmt::format("the scorecard file is not valid JSON: {}", e.what()), {.file = std::string(source)});
+  }
+  return ScorecardFromJson(j, source);
+}
+
 Scorecard LoadScorecard(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw NotFound("scorecard file not found", {.file = path});
   std::stringstream text;
   text << in.rdbuf();
-  Json j;
-  try {
-    j = Json::parse(text.str());
-  } catch (const Json::parse_error& e) {
-    throw InvalidData(fmt::format("the scorecard file is not valid JSON: {}", e.what()), {.file = path});
-  }
-  return ScorecardFromJson(j, path);
+  return ParseScorecard(text.str(), path);
 }
 
 }  // namespace finai::scorecard

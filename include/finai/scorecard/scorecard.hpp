@@ -121,6 +121,8 @@ ScoredRows ApplyScorecard(const Scorecard& card, const Frame& frame, int num_rea
 // key, a newer version Unsupported.
 nlohmann::json ScorecardToJson(const Scorecard& card);
 Scorecard ScorecardFromJson(const nlohmann::json& json, std::string_view source_name);
+// The text of a scorecard file: InvalidData when it is not JSON or not a scorecard (what LoadScorecard reads).
+Scorecard ParseScorecard(std::string_view json_text, std::string_view source_name);
 void SaveScorecard(const Scorecard& card, const std::string& path);
 Scorecard LoadScorecard(const std::string& path);  // NotFound when absent
 
