@@ -29,6 +29,7 @@ struct FitArgs {
 
 struct ApplyArgs {
   std::string model, data_file, output, id_column;
+  std::vector<std::string> keep;  // columns copied to the output (e.g. the target, for `finai validate`)
   int reasons = 0;
   DataOptions data;
 };
@@ -37,6 +38,14 @@ struct ReportArgs {
   std::string model;
   bool json = false;
 };
+
+// CSV text of a field: quoted when it holds a comma, a quote or a line break (descriptions may).
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
 
 void RunFit(FitArgs& a, const GlobalOptions& global) {
   const Context ctx = MakeContext(global);
@@ -108,22 +117,32 @@ void RunApply(const ApplyArgs& a, const GlobalOptions& global) {
   const CsvTable table = LoadData(a.data_file, a.data, ctx);
   const scorecard::ScoredRows scored = scorecard::ApplyScorecard(card, table.frame, a.reasons);
   const Column* id = a.id_column.empty() ? nullptr : &table.frame.column(a.id_column);
+  std::vector<const Column*> kept;
+  for (const auto& name : a.keep) kept.push_back(&table.frame.column(name));  // NotFound naming the columns
   std::FILE* out = stdout;
   if (!a.output.empty()) {
     out = std::fopen(a.output.c_str(), "w");
     if (!out) throw IoError("cannot create the output file", {.file = a.output});
   }
-  std::string header = (a.id_column.empty() ? std::string("row") : a.id_column) + ",score,pd";
-  for (int k = 1; k <= a.reasons; ++k) header += fmt::format(",reason_{}", k);
+  // Each reason as two columns, the variable and the text a customer reads (the schema's description), as
+  // `finai explain --reasons` gives them for trees.
+  std::string header = CsvField(a.id_column.empty() ? std::string("row") : a.id_column);
+  for (const auto& name : a.keep) header += ',' + CsvField(name);
+  header += ",score,pd";
+  for (int k = 1; k <= a.reasons; ++k) header += fmt::format(",reason_{0},reason_{0}_text", k);
   std::fprintf(out, "%s\n", header.c_str());
   std::string line;
   for (std::size_t r = 0; r < scored.score.size(); ++r) {
-    line = id ? id->ValueText(static_cast<std::int64_t>(r)) : std::to_string(r + 1);
+    line = id ? CsvField(id->ValueText(static_cast<std::int64_t>(r))) : std::to_string(r + 1);
+    for (const Column* c : kept) line += ',' + CsvField(c->ValueText(static_cast<std::int64_t>(r)));
     line += fmt::format(",{},{}", scored.score[r], scored.pd[r]);
     for (int k = 0; k < a.reasons; ++k) {
-      line += ',';
-      if (static_cast<std::size_t>(k) < scored.reasons[r].size())
-        line += scored.reasons[r][static_cast<std::size_t>(k)];
+      if (static_cast<std::size_t>(k) < scored.reasons[r].size()) {
+        const scorecard::ScoreReason& reason = scored.reasons[r][static_cast<std::size_t>(k)];
+        line += ',' + CsvField(reason.feature) + ',' + CsvField(reason.text);
+      } else {
+        line += ",,";
+      }
     }
     line += '\n';
     std::fputs(line.c_str(), out);
@@ -196,6 +215,7 @@ void RegisterScorecard(CLI::App& app, GlobalOptions& global) {
   apply->add_option("--reasons", aa->reasons, "Reason codes per row (variables furthest below their best points)")
       ->check(CLI::NonNegativeNumber);
   apply->add_option("--id", aa->id_column, "Column identifying the rows in the output (default: row number)");
+  apply->add_option("--keep", aa->keep, "Columns to copy into the output (e.g. the target, for finai validate)");
   AddDataOptions(*apply, aa->data);
   apply->callback([aa, &global] { RunApply(*aa, global); });
 

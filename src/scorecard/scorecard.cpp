@@ -338,7 +338,9 @@ ScoredRows ApplyScorecard(const Scorecard& card, const Frame& frame, int num_rea
     std::stable_sort(shortfall.begin(), shortfall.end(),
                      [](const auto& a, const auto& b) { return a.first > b.first; });
     for (std::size_t k = 0; k < shortfall.size() && k < static_cast<std::size_t>(num_reasons); ++k) {
-      out.reasons[r].push_back(card.variables[shortfall[k].second].binning.feature);
+      const ScorecardVariable& v = card.variables[shortfall[k].second];
+      out.reasons[r].push_back(
+          {v.binning.feature, v.description.empty() ? v.binning.feature : v.description, shortfall[k].first});
     }
   }
   return out;

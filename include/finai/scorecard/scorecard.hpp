@@ -107,14 +107,23 @@ struct Scorecard {
 Scorecard FitScorecard(const Frame& frame, const Schema& schema, const std::string& target, const std::string& event,
                        std::span<const double> weights, const ScorecardOptions& options, const Context& ctx);
 
+// One reason code, as explain::Reason for trees: the variable, the text a customer reads (the schema's
+// description of the column when the card was fitted, else the column name) and the points it cost.
+struct ScoreReason {
+  std::string feature;
+  std::string text;
+  double shortfall = 0;  // the variable's maximum points minus the row's points, > 0
+  bool operator==(const ScoreReason&) const = default;
+};
+
 struct ScoredRows {
-  std::vector<double> score;                      // sum of the (rounded) points
-  std::vector<double> pd;                         // probability of the event from the unrounded model
-  std::vector<std::vector<std::string>> reasons;  // per row: up to k variables, worst shortfall first
+  std::vector<double> score;                       // sum of the (rounded) points
+  std::vector<double> pd;                          // probability of the event from the unrounded model
+  std::vector<std::vector<ScoreReason>> reasons;  // per row: up to k variables, worst shortfall first
 };
 // Scores the rows of a frame; NotFound when a variable's column is absent. Reason codes: the variables whose
 // points fall furthest below their maximum points (ties: the variable's order in the card), only those with a
-// shortfall, never a sensitive column.
+// shortfall, never a sensitive column; their text is the variable's description, else its name.
 ScoredRows ApplyScorecard(const Scorecard& card, const Frame& frame, int num_reasons);
 
 // Versioned JSON ({"format": "finai.scorecard", "version": 1, ...}); corrupt files are InvalidData naming the

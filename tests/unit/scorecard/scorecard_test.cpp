@@ -117,12 +117,19 @@ TEST(Scorecard, OptimalCardSkipsSensitiveColumnsAndGivesReasons) {
     ASSERT_LE(scored.reasons[r].size(), 3u);
     // Reasons come in order of decreasing shortfall from the variable's best points.
     double previous = INFINITY;
-    for (const auto& name : scored.reasons[r]) {
+    for (const auto& reason : scored.reasons[r]) {
+      const std::string& name = reason.feature;
       const auto& v = *std::find_if(card.variables.begin(), card.variables.end(),
                                     [&](const auto& x) { return x.binning.feature == name; });
       const int b = bins[name][r];
       const double shortfall = v.MaxPoints() - v.points[static_cast<std::size_t>(b)];
       EXPECT_GT(shortfall, 0);
+      EXPECT_EQ(reason.shortfall, shortfall);
+      // The text is the schema's description (credit_data.schema.json describes every column).
+      const FieldSpec* spec = Credit().schema.Find(name);
+      ASSERT_NE(spec, nullptr);
+      EXPECT_EQ(reason.text, spec->description);
+      EXPECT_FALSE(reason.text.empty());
       EXPECT_LE(shortfall, previous);
       previous = shortfall;
     }
@@ -134,6 +141,23 @@ TEST(Scorecard, OptimalCardSkipsSensitiveColumnsAndGivesReasons) {
   for (std::size_t r = 0; r < scored.score.size(); ++r)
     (scored.score[r] < mid ? (lo += scored.pd[r], ++nlo) : (hi += scored.pd[r], ++nhi));
   EXPECT_GT(lo / static_cast<double>(nlo), hi / static_cast<double>(nhi));
+}
+
+TEST(Scorecard, ReasonTextFallsBackToTheColumnName) {
+  ScorecardOptions o;
+  o.features = {"Seniority", "Records", "Job"};
+  Scorecard card = FitScorecard(Credit().frame, Credit().schema, "Status", "bad", {}, o, Context());
+  ASSERT_FALSE(card.variables.empty());
+  for (auto& v : card.variables) v.description.clear();  // a schema without descriptions
+  const ScoredRows scored = ApplyScorecard(card, Credit().frame, 4);
+  std::size_t given = 0;
+  for (const auto& row : scored.reasons) {
+    for (const auto& reason : row) {
+      EXPECT_EQ(reason.text, reason.feature);
+      ++given;
+    }
+  }
+  EXPECT_GT(given, 0u);
 }
 
 TEST(Scorecard, StepwiseSelectionDoesNotWorsenTheCriterion) {
