@@ -1,4 +1,4 @@
-// `finai scorecard fit|apply|report`: credit scorecards (optimal binning, WoE logistic regression, points).
+// `finai scorecard fit|apply|report` (and `cv`, cmd_scorecard_cv.cpp): credit scorecards (optimal binning, WoE logistic regression, points).
 #include <fmt/format.h>
 
 #include <cmath>
@@ -224,6 +224,8 @@ void RegisterScorecard(CLI::App& app, GlobalOptions& global) {
   report->add_option("--model", ra->model, "Scorecard file (JSON)")->required();
   report->add_flag("--json", ra->json, "Print JSON");
   report->callback([ra] { RunReport(*ra); });
+
+  RegisterScorecardCv(*sc, global);
 }
 
 }  // namespace finai::cli
