@@ -11,8 +11,11 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 # target -> seed corpus folder
-declare -A corpus=([csv_reader_fuzzer]=csv [schema_fuzzer]=schema [dataset_cache_fuzzer]=dataset_cache)
-targets="${FUZZ_TARGETS:-csv_reader_fuzzer schema_fuzzer dataset_cache_fuzzer}"
+declare -A corpus=([csv_reader_fuzzer]=csv [schema_fuzzer]=schema [dataset_cache_fuzzer]=dataset_cache
+                   [scorecard_fuzzer]=scorecard [binning_spec_fuzzer]=binning_spec [master_scale_fuzzer]=master_scale)
+all_targets="csv_reader_fuzzer schema_fuzzer dataset_cache_fuzzer scorecard_fuzzer binning_spec_fuzzer"
+all_targets+=" master_scale_fuzzer"
+targets="${FUZZ_TARGETS:-$all_targets}"
 
 cmake --preset fuzz >/dev/null
 # shellcheck disable=SC2086  # the target list is meant to split into words

@@ -50,6 +50,19 @@ void AssignPoints(Scorecard& card) {
 
 }  // namespace
 
+void RecalibrateScorecard(Scorecard& card, const std::string& method, double slope, double shift) {
+  if (!(slope > 0) || !std::isfinite(slope) || !std::isfinite(shift)) {
+    throw InvalidArgument("a recalibration must keep the ranking", {.field = "slope",
+                                                                     .field_kind = "argument",
+                                                                     .value = fmt::format("{}, shift {}", slope, shift),
+                                                                     .expected = "a finite slope > 0, a finite shift"});
+  }
+  card.intercept = slope * card.intercept + shift;
+  for (auto& v : card.variables) v.coefficient *= slope;
+  AssignPoints(card);
+  card.recalibrations.push_back({method, slope, shift});
+}
+
 double ScalingParams::Factor() const { return pdo / std::log(2.0); }
 double ScalingParams::Offset() const { return base_score - Factor() * std::log(base_odds); }
 
@@ -121,7 +134,7 @@ std::vector<ManualBins> ParseBinningSpec(std::string_view text, std::string_view
   Json j;
   try {
     j = Json::parse(text);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // parse_error, or out_of_range for a number beyond a double (1e400)
     throw InvalidData(fmt::format("the binning spec is not valid JSON: {}", e.what()), {.file = std::string(source)});
   }
   if (!j.is_object()) throw InvalidData("the binning spec must be a JSON object", {.file = std::string(source)});

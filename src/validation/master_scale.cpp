@@ -82,7 +82,7 @@ MasterScale ParseMasterScaleText(std::string_view text, const std::string& sourc
   nlohmann::json spec;
   try {
     spec = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for a number beyond a double
     throw InvalidData(std::string("master scale is not valid JSON: ") + e.what(), {.file = source});
   }
   return ParseMasterScale(spec, source);

@@ -89,6 +89,15 @@ struct SelectionRecord {
   std::string decision;  // "selected", or why the variable was dropped
 };
 
+// One recalibration applied to a card after its fit (RecalibrateScorecard): logit P(event) became
+// slope * (the previous logit) + shift.
+struct Recalibration {
+  std::string method;  // "intercept" (slope 1) or "platt"
+  double slope = 1;
+  double shift = 0;
+  bool operator==(const Recalibration&) const = default;
+};
+
 struct Scorecard {
   std::string finai_version;
   std::string target, event, non_event;
@@ -100,6 +109,7 @@ struct Scorecard {
   linear::LogisticFit fit;  // "const" then the variables, on their WoE
   std::vector<SelectionRecord> selection;
   double min_score = 0, max_score = 0;  // range of the points sums
+  std::vector<Recalibration> recalibrations;  // in the order applied; intercept and coefficients include them
 };
 
 // Fits a scorecard on a frame: target column (binary; event as ResolveBinaryTarget), weights empty or one per
@@ -115,6 +125,14 @@ struct ScoreReason {
   double shortfall = 0;  // the variable's maximum points minus the row's points, > 0
   bool operator==(const ScoreReason&) const = default;
 };
+
+// Recalibrates the card's PD: logit P(event) = b0 + sum_j b_j WoE_j becomes slope * (that) + shift, so the
+// intercept becomes slope * b0 + shift and each coefficient slope * b_j; the points are recomputed with the same
+// scaling, bins and WoE, and the step is appended to card.recalibrations. `fit` keeps the statistics of the
+// original regression. InvalidArgument unless slope > 0 (the ranking must not change) and both are finite.
+// An intercept shift to a target mean PD: slope 1, shift from validation::SolveInterceptShift; Platt scaling:
+// slope and shift of validation::FitPlatt on the card's logits (finai scorecard recalibrate).
+void RecalibrateScorecard(Scorecard& card, const std::string& method, double slope, double shift);
 
 struct ScoredRows {
   std::vector<double> score;                       // sum of the (rounded) points
