@@ -36,7 +36,8 @@ echo "== 4. Credit scorecard: optimal binning, WoE logistic regression, 600 poin
 head -40 "$out/scorecard_report.txt"  # the first variables' bins and points; the full table has the coefficients
 echo "-- the card's 5-fold cross-validated Gini beside gradient-boosted trees' on the same folds"
 "$finai" scorecard cv --data data/credit_data.csv --schema data/credit_data.schema.json --max-bins 6 --folds 5
-echo "-- validation of the card's PDs by grade of a master scale (data/credit_master_scale.json)"
+echo "-- validation of the card's PDs by grade of a master scale (data/credit_master_scale.json); in-sample: the"
+echo "   card was fitted on these rows, so its Gini is above the cross-validated one"
 "$finai" scorecard apply --model "$out/scorecard.json" --data data/credit_data.csv \
   --schema data/credit_data.schema.json --keep Status --reasons 4 -o "$out/scorecard_scores.csv"
 head -3 "$out/scorecard_scores.csv"  # points, PD and the reasons in the schema's words
