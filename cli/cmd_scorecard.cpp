@@ -1,4 +1,5 @@
-// `finai scorecard fit|apply|report`: credit scorecards (optimal binning, WoE logistic regression, points).
+// `finai scorecard fit|apply|report` (and `cv`, cmd_scorecard_cv.cpp): credit scorecards (optimal binning,
+// WoE logistic regression, points).
 #include <fmt/format.h>
 
 #include <cmath>
@@ -11,6 +12,7 @@
 #include "finai/data/target.hpp"
 #include "finai/metrics/metrics.hpp"
 #include "finai/scorecard/scorecard.hpp"
+#include "finai/validation/calibration.hpp"
 
 namespace finai::cli {
 
@@ -29,7 +31,15 @@ struct FitArgs {
 
 struct ApplyArgs {
   std::string model, data_file, output, id_column;
+  std::vector<std::string> keep;  // columns copied to the output (e.g. the target, for `finai validate`)
   int reasons = 0;
+  DataOptions data;
+};
+
+struct RecalibrateArgs {
+  std::string model, data_file, target, method, output;
+  double target_pd = NAN;  // intercept: the mean PD wanted (default: the observed event rate)
+  bool json = false;
   DataOptions data;
 };
 
@@ -37,6 +47,14 @@ struct ReportArgs {
   std::string model;
   bool json = false;
 };
+
+// CSV text of a field: quoted when it holds a comma, a quote or a line break (descriptions may).
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
 
 void RunFit(FitArgs& a, const GlobalOptions& global) {
   const Context ctx = MakeContext(global);
@@ -108,27 +126,109 @@ void RunApply(const ApplyArgs& a, const GlobalOptions& global) {
   const CsvTable table = LoadData(a.data_file, a.data, ctx);
   const scorecard::ScoredRows scored = scorecard::ApplyScorecard(card, table.frame, a.reasons);
   const Column* id = a.id_column.empty() ? nullptr : &table.frame.column(a.id_column);
+  std::vector<const Column*> kept;
+  for (const auto& name : a.keep) kept.push_back(&table.frame.column(name));  // NotFound naming the columns
   std::FILE* out = stdout;
   if (!a.output.empty()) {
     out = std::fopen(a.output.c_str(), "w");
     if (!out) throw IoError("cannot create the output file", {.file = a.output});
   }
-  std::string header = (a.id_column.empty() ? std::string("row") : a.id_column) + ",score,pd";
-  for (int k = 1; k <= a.reasons; ++k) header += fmt::format(",reason_{}", k);
+  // Each reason as two columns, the variable and the text a customer reads (the schema's description), as
+  // `finai explain --reasons` gives them for trees.
+  std::string header = CsvField(a.id_column.empty() ? std::string("row") : a.id_column);
+  for (const auto& name : a.keep) header += ',' + CsvField(name);
+  header += ",score,pd";
+  for (int k = 1; k <= a.reasons; ++k) header += fmt::format(",reason_{0},reason_{0}_text", k);
   std::fprintf(out, "%s\n", header.c_str());
   std::string line;
   for (std::size_t r = 0; r < scored.score.size(); ++r) {
-    line = id ? id->ValueText(static_cast<std::int64_t>(r)) : std::to_string(r + 1);
+    line = id ? CsvField(id->ValueText(static_cast<std::int64_t>(r))) : std::to_string(r + 1);
+    for (const Column* c : kept) line += ',' + CsvField(c->ValueText(static_cast<std::int64_t>(r)));
     line += fmt::format(",{},{}", scored.score[r], scored.pd[r]);
     for (int k = 0; k < a.reasons; ++k) {
-      line += ',';
-      if (static_cast<std::size_t>(k) < scored.reasons[r].size())
-        line += scored.reasons[r][static_cast<std::size_t>(k)];
+      if (static_cast<std::size_t>(k) < scored.reasons[r].size()) {
+        const scorecard::ScoreReason& reason = scored.reasons[r][static_cast<std::size_t>(k)];
+        line += ',' + CsvField(reason.feature) + ',' + CsvField(reason.text);
+      } else {
+        line += ",,";
+      }
     }
     line += '\n';
     std::fputs(line.c_str(), out);
   }
   if (out != stdout && std::fclose(out) != 0) throw IoError("cannot write the output file", {.file = a.output});
+  PrintLoadReport(table.report);
+}
+
+// Mean of the PDs sigmoid(logit) (for the report of a recalibration).
+double MeanPd(const std::vector<double>& logits) {
+  double sum = 0;
+  for (double x : logits) sum += validation::Sigmoid(x);
+  return logits.empty() ? NAN : sum / static_cast<double>(logits.size());
+}
+
+void RunRecalibrate(const RecalibrateArgs& a, const GlobalOptions& global) {
+  const Context ctx = MakeContext(global);
+  if (a.method != "intercept" && a.method != "platt") {
+    throw InvalidArgument("unknown recalibration method", {.field = "--method", .field_kind = "option",
+                                                           .value = a.method, .expected = "intercept or platt"});
+  }
+  const bool given_pd = !std::isnan(a.target_pd);
+  if (given_pd && (a.method != "intercept" || !(a.target_pd > 0 && a.target_pd < 1))) {
+    throw InvalidArgument("the target mean PD is for --method intercept, in (0, 1)",
+                          {.field = "--target-pd", .field_kind = "option", .value = fmt::format("{}", a.target_pd),
+                           .expected = "a PD in (0, 1) with --method intercept"});
+  }
+  scorecard::Scorecard card = scorecard::LoadScorecard(a.model);
+  const CsvTable table = LoadData(a.data_file, a.data, ctx);
+  const scorecard::ScoredRows scored = scorecard::ApplyScorecard(card, table.frame, 0);
+  // The rows used: those with a known outcome; every row when only a target mean PD is asked for.
+  const bool need_outcome = !given_pd;
+  const std::string target = a.target.empty() ? card.target : a.target;
+  std::vector<double> labels, logits;
+  const std::vector<double> y = table.frame.HasColumn(target) || need_outcome
+                                    ? EncodeBinaryTarget(table.frame.column(target), card.event, card.non_event)
+                                    : std::vector<double>(scored.pd.size(), 0.0);
+  for (std::size_t r = 0; r < scored.pd.size(); ++r) {
+    if (need_outcome && std::isnan(y[r])) continue;
+    labels.push_back(y[r]);
+    logits.push_back(validation::Logit(scored.pd[r]));
+  }
+  if (logits.empty()) {
+    throw InvalidData("no rows to recalibrate on", {.file = a.data_file, .field = target,
+                                                    .expected = "rows with a known outcome"});
+  }
+  const double before = MeanPd(logits);
+  double slope = 1, shift = 0, wanted = a.target_pd;
+  if (a.method == "intercept") {
+    if (!given_pd) {
+      wanted = 0;
+      for (double l : labels) wanted += l;
+      wanted /= static_cast<double>(labels.size());
+    }
+    shift = validation::SolveInterceptShift(logits, wanted).shift;
+  } else {
+    const validation::PlattScaling platt = validation::FitPlatt(labels, logits);
+    slope = platt.slope;
+    shift = platt.intercept;
+  }
+  scorecard::RecalibrateScorecard(card, a.method, slope, shift);
+  for (double& l : logits) l = slope * l + shift;
+  const double after = MeanPd(logits);
+  scorecard::SaveScorecard(card, a.output);
+  if (a.json) {
+    nlohmann::ordered_json out{{"model", a.output}, {"method", a.method}, {"rows", logits.size()},
+                               {"slope", slope},     {"shift", shift},    {"mean_pd_before", before},
+                               {"mean_pd_after", after}, {"min_score", card.min_score}, {"max_score", card.max_score}};
+    if (a.method == "intercept") out["target_mean_pd"] = wanted;
+    std::printf("%s\n", out.dump(2).c_str());
+  } else {
+    std::printf("%s recalibration on %zu rows: logit PD -> %.6f * logit PD %+.6f\n", a.method.c_str(),
+                logits.size(), slope, shift);
+    std::printf("  mean PD %.6f -> %.6f%s\n", before, after,
+                a.method == "intercept" ? fmt::format(" (target {:.6f})", wanted).c_str() : "");
+    std::printf("  scores %g to %g; saved to %s\n", card.min_score, card.max_score, a.output.c_str());
+  }
   PrintLoadReport(table.report);
 }
 
@@ -196,6 +296,7 @@ void RegisterScorecard(CLI::App& app, GlobalOptions& global) {
   apply->add_option("--reasons", aa->reasons, "Reason codes per row (variables furthest below their best points)")
       ->check(CLI::NonNegativeNumber);
   apply->add_option("--id", aa->id_column, "Column identifying the rows in the output (default: row number)");
+  apply->add_option("--keep", aa->keep, "Columns to copy into the output (e.g. the target, for finai validate)");
   AddDataOptions(*apply, aa->data);
   apply->callback([aa, &global] { RunApply(*aa, global); });
 
@@ -204,6 +305,21 @@ void RegisterScorecard(CLI::App& app, GlobalOptions& global) {
   report->add_option("--model", ra->model, "Scorecard file (JSON)")->required();
   report->add_flag("--json", ra->json, "Print JSON");
   report->callback([ra] { RunReport(*ra); });
+
+  auto ca = std::make_shared<RecalibrateArgs>();
+  auto* recal = sc->add_subcommand("recalibrate", "Recalibrate a scorecard's PD on a data file: intercept shift "
+                                                  "to a mean PD, or Platt scaling on the outcomes");
+  recal->add_option("--model", ca->model, "Scorecard file (JSON)")->required();
+  recal->add_option("--data", ca->data_file, "Data with the card's variables (and the outcome) (CSV)")->required();
+  recal->add_option("--method", ca->method, "intercept (shift to a mean PD) or platt (slope and shift)")->required();
+  recal->add_option("--target-pd", ca->target_pd, "intercept: the mean PD wanted (default: the observed rate)");
+  recal->add_option("--target", ca->target, "Outcome column (default: the card's target)");
+  recal->add_option("--out,-o", ca->output, "Recalibrated scorecard file to write (JSON)")->required();
+  recal->add_flag("--json", ca->json, "Print JSON");
+  AddDataOptions(*recal, ca->data);
+  recal->callback([ca, &global] { RunRecalibrate(*ca, global); });
+
+  RegisterScorecardCv(*sc, global);
 }
 
 }  // namespace finai::cli

@@ -55,6 +55,7 @@ void RegisterRiskVar(CLI::App& risk, GlobalOptions& global);       // `finai ris
 void RegisterRiskBacktest(CLI::App& risk, GlobalOptions& global);  // `finai risk backtest`
 void RegisterRiskOprisk(CLI::App& risk, GlobalOptions& global);    // `finai risk oprisk`
 void RegisterScorecard(CLI::App& app, GlobalOptions& global);      // `finai scorecard fit|apply|report`
+void RegisterScorecardCv(CLI::App& scorecard, GlobalOptions& global);  // `finai scorecard cv`
 void RegisterFairness(CLI::App& app, GlobalOptions& global);       // `finai fairness audit|mitigate`
 void RegisterExplain(CLI::App& app, GlobalOptions& global);        // `finai explain`
 

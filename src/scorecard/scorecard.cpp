@@ -50,6 +50,19 @@ void AssignPoints(Scorecard& card) {
 
 }  // namespace
 
+void RecalibrateScorecard(Scorecard& card, const std::string& method, double slope, double shift) {
+  if (!(slope > 0) || !std::isfinite(slope) || !std::isfinite(shift)) {
+    throw InvalidArgument("a recalibration must keep the ranking", {.field = "slope",
+                                                                     .field_kind = "argument",
+                                                                     .value = fmt::format("{}, shift {}", slope, shift),
+                                                                     .expected = "a finite slope > 0, a finite shift"});
+  }
+  card.intercept = slope * card.intercept + shift;
+  for (auto& v : card.variables) v.coefficient *= slope;
+  AssignPoints(card);
+  card.recalibrations.push_back({method, slope, shift});
+}
+
 double ScalingParams::Factor() const { return pdo / std::log(2.0); }
 double ScalingParams::Offset() const { return base_score - Factor() * std::log(base_odds); }
 
@@ -121,7 +134,7 @@ std::vector<ManualBins> ParseBinningSpec(std::string_view text, std::string_view
   Json j;
   try {
     j = Json::parse(text);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // parse_error, or out_of_range for a number beyond a double (1e400)
     throw InvalidData(fmt::format("the binning spec is not valid JSON: {}", e.what()), {.file = std::string(source)});
   }
   if (!j.is_object()) throw InvalidData("the binning spec must be a JSON object", {.file = std::string(source)});
@@ -338,7 +351,9 @@ ScoredRows ApplyScorecard(const Scorecard& card, const Frame& frame, int num_rea
     std::stable_sort(shortfall.begin(), shortfall.end(),
                      [](const auto& a, const auto& b) { return a.first > b.first; });
     for (std::size_t k = 0; k < shortfall.size() && k < static_cast<std::size_t>(num_reasons); ++k) {
-      out.reasons[r].push_back(card.variables[shortfall[k].second].binning.feature);
+      const ScorecardVariable& v = card.variables[shortfall[k].second];
+      out.reasons[r].push_back(
+          {v.binning.feature, v.description.empty() ? v.binning.feature : v.description, shortfall[k].first});
     }
   }
   return out;

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <utility>
 
 #include "finai/core/error.hpp"
 #include "finai/scorecard/scorecard.hpp"
@@ -151,6 +152,13 @@ Json ScorecardToJson(const Scorecard& card) {
   Json sel = Json::array();
   for (const auto& s : card.selection) sel.push_back({{"feature", s.feature}, {"iv", s.iv}, {"decision", s.decision}});
   j["selection"] = std::move(sel);
+  if (!card.recalibrations.empty()) {
+    Json rec = Json::array();
+    for (const auto& r : card.recalibrations) {
+      rec.push_back({{"method", r.method}, {"slope", r.slope}, {"shift", r.shift}});
+    }
+    j["recalibrations"] = std::move(rec);  // absent in cards never recalibrated (and in older files)
+  }
   return j;
 }
 
@@ -208,6 +216,15 @@ Scorecard ScorecardFromJson(const Json& j, std::string_view source) {
       Bad("fit.coef", fmt::format("{} coefficients for {} variables", fit.coef.size(), card.variables.size()),
           "the intercept and one per variable");
     }
+    // The report prints one line per coefficient with all of these (found by fuzz/scorecard_fuzzer).
+    const std::pair<const char*, const std::vector<double>*> per_coefficient[] = {
+        {"fit.std_err", &fit.std_err}, {"fit.z", &fit.z}, {"fit.p_value", &fit.p_value},
+        {"fit.ci_lower", &fit.ci_lower}, {"fit.ci_upper", &fit.ci_upper}};
+    for (const auto& [key, values] : per_coefficient) {
+      if (values->size() != fit.coef.size()) {
+        Bad(key, fmt::format("{} values for {} coefficients", values->size(), fit.coef.size()), "one per coefficient");
+      }
+    }
     fit.log_likelihood = Number(f, "fit", "log_likelihood");
     fit.null_log_likelihood = Number(f, "fit", "null_log_likelihood");
     fit.aic = Number(f, "fit", "aic");
@@ -218,6 +235,15 @@ Scorecard ScorecardFromJson(const Json& j, std::string_view source) {
     for (const auto& s : Array(j, "", "selection")) {
       card.selection.push_back(
           {String(s, "selection[]", "feature"), Number(s, "selection[]", "iv"), String(s, "selection[]", "decision")});
+    }
+    if (j.contains("recalibrations")) {
+      const Json& recs = Array(j, "", "recalibrations");
+      for (std::size_t i = 0; i < recs.size(); ++i) {
+        const std::string rp = Index("recalibrations", i);
+        Recalibration r{String(recs[i], rp, "method"), Number(recs[i], rp, "slope"), Number(recs[i], rp, "shift")};
+        if (!(r.slope > 0)) Bad(Join(rp, "slope"), "not positive", "a slope > 0");
+        card.recalibrations.push_back(std::move(r));
+      }
     }
     return card;
   } catch (const Json::exception& e) {
@@ -236,18 +262,22 @@ void SaveScorecard(const Scorecard& card, const std::string& path) {
   if (!out.flush()) throw IoError("cannot write the scorecard file", {.file = path});
 }
 
+Scorecard ParseScorecard(std::string_view text, std::string_view source) {
+  Json j;
+  try {
+    j = Json::parse(text);
+  } catch (const Json::exception& e) {  // parse_error, or out_of_range for a number beyond a double (1e400)
+    throw InvalidData(fmt::format("the scorecard file is not valid JSON: {}", e.what()), {.file = std::string(source)});
+  }
+  return ScorecardFromJson(j, source);
+}
+
 Scorecard LoadScorecard(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw NotFound("scorecard file not found", {.file = path});
   std::stringstream text;
   text << in.rdbuf();
-  Json j;
-  try {
-    j = Json::parse(text.str());
-  } catch (const Json::parse_error& e) {
-    throw InvalidData(fmt::format("the scorecard file is not valid JSON: {}", e.what()), {.file = path});
-  }
-  return ScorecardFromJson(j, path);
+  return ParseScorecard(text.str(), path);
 }
 
 }  // namespace finai::scorecard

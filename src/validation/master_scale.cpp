@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <sstream>
 
 #include "finai/core/error.hpp"
 #include "finai/validation/master_scale.hpp"
@@ -77,19 +78,25 @@ MasterScale ParseMasterScale(const nlohmann::json& spec, const std::string& sour
   return scale;
 }
 
+MasterScale ParseMasterScaleText(std::string_view text, const std::string& source) {
+  nlohmann::json spec;
+  try {
+    spec = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for a number beyond a double
+    throw InvalidData(std::string("master scale is not valid JSON: ") + e.what(), {.file = source});
+  }
+  return ParseMasterScale(spec, source);
+}
+
 MasterScale LoadMasterScale(const std::string& path) {
   std::ifstream in(path);
   if (!in) {
     throw NotFound(std::filesystem::exists(path) ? "cannot read the master scale" : "no such master scale file",
                    {.file = path});
   }
-  nlohmann::json spec;
-  try {
-    spec = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InvalidData(std::string("master scale is not valid JSON: ") + e.what(), {.file = path});
-  }
-  return ParseMasterScale(spec, path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseMasterScaleText(text.str(), path);
 }
 
 }  // namespace finai::validation

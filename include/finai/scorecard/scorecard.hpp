@@ -89,6 +89,15 @@ struct SelectionRecord {
   std::string decision;  // "selected", or why the variable was dropped
 };
 
+// One recalibration applied to a card after its fit (RecalibrateScorecard): logit P(event) became
+// slope * (the previous logit) + shift.
+struct Recalibration {
+  std::string method;  // "intercept" (slope 1) or "platt"
+  double slope = 1;
+  double shift = 0;
+  bool operator==(const Recalibration&) const = default;
+};
+
 struct Scorecard {
   std::string finai_version;
   std::string target, event, non_event;
@@ -100,6 +109,7 @@ struct Scorecard {
   linear::LogisticFit fit;  // "const" then the variables, on their WoE
   std::vector<SelectionRecord> selection;
   double min_score = 0, max_score = 0;  // range of the points sums
+  std::vector<Recalibration> recalibrations;  // in the order applied; intercept and coefficients include them
 };
 
 // Fits a scorecard on a frame: target column (binary; event as ResolveBinaryTarget), weights empty or one per
@@ -107,20 +117,39 @@ struct Scorecard {
 Scorecard FitScorecard(const Frame& frame, const Schema& schema, const std::string& target, const std::string& event,
                        std::span<const double> weights, const ScorecardOptions& options, const Context& ctx);
 
+// One reason code, as explain::Reason for trees: the variable, the text a customer reads (the schema's
+// description of the column when the card was fitted, else the column name) and the points it cost.
+struct ScoreReason {
+  std::string feature;
+  std::string text;
+  double shortfall = 0;  // the variable's maximum points minus the row's points, > 0
+  bool operator==(const ScoreReason&) const = default;
+};
+
+// Recalibrates the card's PD: logit P(event) = b0 + sum_j b_j WoE_j becomes slope * (that) + shift, so the
+// intercept becomes slope * b0 + shift and each coefficient slope * b_j; the points are recomputed with the same
+// scaling, bins and WoE, and the step is appended to card.recalibrations. `fit` keeps the statistics of the
+// original regression. InvalidArgument unless slope > 0 (the ranking must not change) and both are finite.
+// An intercept shift to a target mean PD: slope 1, shift from validation::SolveInterceptShift; Platt scaling:
+// slope and shift of validation::FitPlatt on the card's logits (finai scorecard recalibrate).
+void RecalibrateScorecard(Scorecard& card, const std::string& method, double slope, double shift);
+
 struct ScoredRows {
-  std::vector<double> score;                      // sum of the (rounded) points
-  std::vector<double> pd;                         // probability of the event from the unrounded model
-  std::vector<std::vector<std::string>> reasons;  // per row: up to k variables, worst shortfall first
+  std::vector<double> score;                       // sum of the (rounded) points
+  std::vector<double> pd;                          // probability of the event from the unrounded model
+  std::vector<std::vector<ScoreReason>> reasons;  // per row: up to k variables, worst shortfall first
 };
 // Scores the rows of a frame; NotFound when a variable's column is absent. Reason codes: the variables whose
 // points fall furthest below their maximum points (ties: the variable's order in the card), only those with a
-// shortfall, never a sensitive column.
+// shortfall, never a sensitive column; their text is the variable's description, else its name.
 ScoredRows ApplyScorecard(const Scorecard& card, const Frame& frame, int num_reasons);
 
 // Versioned JSON ({"format": "finai.scorecard", "version": 1, ...}); corrupt files are InvalidData naming the
 // key, a newer version Unsupported.
 nlohmann::json ScorecardToJson(const Scorecard& card);
 Scorecard ScorecardFromJson(const nlohmann::json& json, std::string_view source_name);
+// The text of a scorecard file: InvalidData when it is not JSON or not a scorecard (what LoadScorecard reads).
+Scorecard ParseScorecard(std::string_view json_text, std::string_view source_name);
 void SaveScorecard(const Scorecard& card, const std::string& path);
 Scorecard LoadScorecard(const std::string& path);  // NotFound when absent
 

@@ -11,6 +11,7 @@
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace finai::validation {
@@ -32,6 +33,8 @@ struct MasterScale {
 // Checks the grades: at least one, names non-empty and distinct, uppers in (0, 1] strictly increasing and
 // ending at 1, pd in [0, 1]. InvalidData naming the key and `source` (the file) when one is wrong.
 MasterScale ParseMasterScale(const nlohmann::json& spec, const std::string& source = "");
+// The text of a master-scale file: InvalidData when it is not JSON or not a valid scale (what LoadMasterScale reads).
+MasterScale ParseMasterScaleText(std::string_view json_text, const std::string& source = "");
 MasterScale LoadMasterScale(const std::string& path);  // NotFound when the file does not exist
 
 }  // namespace finai::validation

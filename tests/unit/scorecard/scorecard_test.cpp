@@ -117,12 +117,19 @@ TEST(Scorecard, OptimalCardSkipsSensitiveColumnsAndGivesReasons) {
     ASSERT_LE(scored.reasons[r].size(), 3u);
     // Reasons come in order of decreasing shortfall from the variable's best points.
     double previous = INFINITY;
-    for (const auto& name : scored.reasons[r]) {
+    for (const auto& reason : scored.reasons[r]) {
+      const std::string& name = reason.feature;
       const auto& v = *std::find_if(card.variables.begin(), card.variables.end(),
                                     [&](const auto& x) { return x.binning.feature == name; });
       const int b = bins[name][r];
       const double shortfall = v.MaxPoints() - v.points[static_cast<std::size_t>(b)];
       EXPECT_GT(shortfall, 0);
+      EXPECT_EQ(reason.shortfall, shortfall);
+      // The text is the schema's description (credit_data.schema.json describes every column).
+      const FieldSpec* spec = Credit().schema.Find(name);
+      ASSERT_NE(spec, nullptr);
+      EXPECT_EQ(reason.text, spec->description);
+      EXPECT_FALSE(reason.text.empty());
       EXPECT_LE(shortfall, previous);
       previous = shortfall;
     }
@@ -134,6 +141,52 @@ TEST(Scorecard, OptimalCardSkipsSensitiveColumnsAndGivesReasons) {
   for (std::size_t r = 0; r < scored.score.size(); ++r)
     (scored.score[r] < mid ? (lo += scored.pd[r], ++nlo) : (hi += scored.pd[r], ++nhi));
   EXPECT_GT(lo / static_cast<double>(nlo), hi / static_cast<double>(nhi));
+}
+
+TEST(Scorecard, ReasonTextFallsBackToTheColumnName) {
+  ScorecardOptions o;
+  o.features = {"Seniority", "Records", "Job"};
+  Scorecard card = FitScorecard(Credit().frame, Credit().schema, "Status", "bad", {}, o, Context());
+  ASSERT_FALSE(card.variables.empty());
+  for (auto& v : card.variables) v.description.clear();  // a schema without descriptions
+  const ScoredRows scored = ApplyScorecard(card, Credit().frame, 4);
+  std::size_t given = 0;
+  for (const auto& row : scored.reasons) {
+    for (const auto& reason : row) {
+      EXPECT_EQ(reason.text, reason.feature);
+      ++given;
+    }
+  }
+  EXPECT_GT(given, 0u);
+}
+
+TEST(Scorecard, RecalibrationMapsTheLogitAndIsSaved) {
+  ScorecardOptions o;
+  o.features = {"Seniority", "Records", "Job", "Income"};
+  const Scorecard card = FitScorecard(Credit().frame, Credit().schema, "Status", "bad", {}, o, Context());
+  Scorecard recal = card;
+  RecalibrateScorecard(recal, "platt", 1.5, -0.25);
+  const ScoredRows before = ApplyScorecard(card, Credit().frame, 0), after = ApplyScorecard(recal, Credit().frame, 0);
+  for (std::size_t r = 0; r < before.pd.size(); r += 97) {
+    const double logit = std::log(before.pd[r] / (1 - before.pd[r]));
+    EXPECT_NEAR(after.pd[r], 1 / (1 + std::exp(-(1.5 * logit - 0.25))), 1e-12);
+  }
+  // The points follow: higher PD, fewer points, with the same scaling (score = offset + factor ln(good:bad)).
+  const double factor = card.options.scaling.Factor();
+  Scorecard unrounded = card;
+  unrounded.options.scaling.round_points = false;
+  RecalibrateScorecard(unrounded, "intercept", 1, 0);  // recomputes the points unrounded
+  const ScoredRows exact = ApplyScorecard(unrounded, Credit().frame, 0);
+  for (std::size_t r = 0; r < exact.pd.size(); r += 97) {
+    EXPECT_NEAR(exact.score[r], card.options.scaling.Offset() + factor * std::log((1 - exact.pd[r]) / exact.pd[r]),
+                1e-9);
+  }
+  ASSERT_EQ(recal.recalibrations.size(), 1u);
+  const Scorecard back = ScorecardFromJson(ScorecardToJson(recal), "recal.json");
+  EXPECT_EQ(back.recalibrations, recal.recalibrations);
+  EXPECT_EQ(ApplyScorecard(back, Credit().frame, 0).score, after.score);
+  EXPECT_THROW(RecalibrateScorecard(recal, "platt", 0, 1), InvalidArgument);
+  EXPECT_THROW(RecalibrateScorecard(recal, "platt", -1, 1), InvalidArgument);
 }
 
 TEST(Scorecard, StepwiseSelectionDoesNotWorsenTheCriterion) {
@@ -191,6 +244,34 @@ TEST(Scorecard, SaveLoadRoundTripAndCorruptFiles) {
   }
   EXPECT_THROW(LoadScorecard(path), InvalidData);
   EXPECT_THROW(LoadScorecard(path + ".absent"), NotFound);
+}
+
+// Inputs fuzz/scorecard_fuzzer and fuzz/binning_spec_fuzzer found: a number beyond a double escaped as
+// nlohmann's out_of_range (not a parse error), and a fit block with fewer standard errors than coefficients
+// made the report read past the end.
+TEST(Scorecard, FuzzFoundInputsAreInvalidData) {
+  try {
+    ParseBinningSpec(R"({"x": {"cuts": [77777777777E7777]}})", "bins.json");
+    FAIL();
+  } catch (const InvalidData& e) {
+    EXPECT_NE(std::string(e.what()).find("bins.json"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("number overflow"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(ParseScorecard(R"({"format": "finai.scorecard", "version": 1e400})", "card.json"), InvalidData);
+  ScorecardOptions o;
+  o.features = {"Records", "Job"};
+  const Scorecard card = FitScorecard(Credit().frame, Credit().schema, "Status", "bad", {}, o, Context());
+  for (const char* key : {"std_err", "z", "p_value", "ci_lower", "ci_upper"}) {
+    nlohmann::json j = ScorecardToJson(card);
+    j["fit"][key].erase(0);
+    try {
+      ParseScorecard(j.dump(), "card.json");
+      FAIL() << key;
+    } catch (const InvalidData& e) {
+      EXPECT_NE(std::string(e.what()).find(std::string("fit.") + key), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_NO_THROW(ParseScorecard(ScorecardToJson(card).dump(), "card.json"));
 }
 
 TEST(Scorecard, NothingSelectedIsAnError) {

@@ -193,5 +193,15 @@ TEST(MasterScale, RejectsBadSpecs) {
             "ms.json: key 'grades': master scale: no grades; expected a non-empty array of {\"name\", \"upper\"[, \"pd\"]}");
 }
 
+// fuzz/master_scale_fuzzer: a number beyond a double was nlohmann's out_of_range, not a finai error.
+TEST(MasterScale, TextReaderRejectsOverflowAndBadJson) {
+  EXPECT_THROW(ParseMasterScaleText(R"({"grades": [{"name": "A", "upper": 1e400}]})", "ms.json"), InvalidData);
+  EXPECT_THROW(ParseMasterScaleText(R"({"grades": [)", "ms.json"), InvalidData);
+  const MasterScale scale =
+      ParseMasterScaleText(R"({"grades": [{"name": "A", "upper": 0.1}, {"name": "B", "upper": 1}]})");
+  EXPECT_EQ(scale.Grade(0.1), "A");
+  EXPECT_EQ(scale.Grade(0.1000001), "B");
+}
+
 }  // namespace
 }  // namespace finai::validation
