@@ -157,3 +157,104 @@ TEST(TreeShap, OracleRefusesTooManyFeatures) {
 
 }  // namespace
 }  // namespace finai::explain
+
+namespace finai::explain {
+namespace {
+
+// A random tree grown to `depth` on `features` features (so features repeat along paths), random thresholds in
+// [-1, 1], random covers with some children that no training weight reached, and missing values sent either way.
+gbdt::Tree RandomDeepTree(Rng& rng, int features, int depth, double stop = 0.15) {
+  gbdt::Tree tree;
+  struct Pending {
+    std::int32_t index;
+    int level;
+    double cover;
+  };
+  tree.nodes.push_back({.cover = 100});
+  std::vector<Pending> stack = {{0, 0, 100}};
+  while (!stack.empty()) {
+    const Pending p = stack.back();
+    stack.pop_back();
+    if (p.level >= depth || (p.level > 2 && rng.Uniform() < stop)) {
+      tree.nodes[static_cast<std::size_t>(p.index)].value = rng.Normal();
+      continue;
+    }
+    const double u = rng.Uniform();
+    const double share = u < 0.05 ? 0.0 : u > 0.95 ? 1.0 : rng.Uniform();
+    const auto left = static_cast<std::int32_t>(tree.nodes.size());
+    gbdt::TreeNode& n = tree.nodes[static_cast<std::size_t>(p.index)];
+    n.left = left;
+    n.right = left + 1;
+    n.feature = static_cast<std::int32_t>(rng.Below(static_cast<std::uint64_t>(features)));
+    n.threshold = 2 * rng.Uniform() - 1;
+    n.default_left = rng.Uniform() < 0.5;
+    tree.nodes.push_back({.cover = p.cover * share});
+    tree.nodes.push_back({.cover = p.cover * (1 - share)});
+    stack.push_back({left, p.level + 1, p.cover * share});
+    stack.push_back({left + 1, p.level + 1, p.cover * (1 - share)});
+  }
+  return tree;
+}
+
+gbdt::GbdtModel RandomDeepModel(std::uint64_t seed, int features, int trees, int depth, double stop = 0.15) {
+  Rng rng(seed);
+  gbdt::GbdtModel model;
+  model.base_margin = {0.1};
+  for (int j = 0; j < features; ++j) model.features.push_back({.name = "f" + std::to_string(j)});
+  for (int t = 0; t < trees; ++t) {
+    model.trees.push_back(RandomDeepTree(rng, features, depth, stop));
+    model.tree_class.push_back(0);
+  }
+  return model;
+}
+
+gbdt::FeatureMatrix RandomRows(std::uint64_t seed, int rows, int cols) {
+  Rng rng(seed);
+  gbdt::FeatureMatrix x{.rows = rows, .cols = cols};
+  for (int i = 0; i < rows * cols; ++i) x.values.push_back(rng.Uniform() < 0.05 ? std::nan("") : 2.2 * rng.Uniform() - 1.1);
+  return x;
+}
+
+void ExpectClose(const ShapMatrix& a, const ShapMatrix& b, double tolerance) {
+  ASSERT_EQ(a.values.size(), b.values.size());
+  for (std::size_t i = 0; i < a.values.size(); ++i) ASSERT_NEAR(a.values[i], b.values[i], tolerance) << i;
+}
+
+TEST(TreeShapFast, EqualsOracleOnDeepRandomTreesWithRepeatedFeatures) {
+  // Depth 14 on 4 features: paths carry each feature many times, some children have zero cover.
+  const gbdt::GbdtModel model = RandomDeepModel(31, 4, 3, 14);
+  EXPECT_GE(MaxDepth(model), 12);
+  const gbdt::FeatureMatrix x = RandomRows(32, 25, 4);
+  ExpectClose(ShapValues(model, x, Threads(1)), ReferenceShapValues(model, x), 1e-9);
+}
+
+TEST(TreeShapFast, EqualsAlgorithm2OnDeepWideRandomTrees) {
+  // Depth 16 on 40 features (beyond the oracle): up to 16 unique features on a path, 8 quadrature points.
+  const gbdt::GbdtModel model = RandomDeepModel(41, 40, 3, 16, 0.3);
+  EXPECT_GE(MaxDepth(model), 14);
+  const gbdt::FeatureMatrix x = RandomRows(42, 30, 40);
+  const ShapMatrix fast = ShapValues(model, x, Threads(2));
+  ExpectClose(fast, Algorithm2ShapValues(model, x, Threads(1)), 1e-9);
+  const std::vector<double> margin = gbdt::Predict(model, x, gbdt::PredictKind::kMargin, Threads(1));
+  for (std::int64_t r = 0; r < x.rows; ++r) {
+    double sum = 0;
+    for (int j = 0; j <= fast.features; ++j) sum += fast.at(r, 0, j);
+    ASSERT_NEAR(sum, margin[static_cast<std::size_t>(r)], 1e-9) << r;
+  }
+}
+
+TEST(TreeShapFast, EqualsAlgorithm2OnTrainedModels) {
+  const Frame train = RandomFrame(800, 6, 2, 51), test = RandomFrame(200, 6, 2, 52);
+  const gbdt::GbdtModel model = TrainModel(train, ObjectiveKind::kBinaryLogLoss, 15, 7, 51);
+  const gbdt::FeatureMatrix x = gbdt::BuildFeatureMatrix(model, test, Context());
+  ExpectClose(ShapValues(model, x, Threads(1)), Algorithm2ShapValues(model, x, Threads(1)), 1e-9);
+  // The single-row entry point gives the same row.
+  const TreeShapExplainer explainer(model);
+  const ShapMatrix all = explainer.Explain(x, Threads(1));
+  std::vector<double> one(static_cast<std::size_t>(all.width()));
+  explainer.ExplainRow(x.values.data() + 17 * x.cols, one.data());
+  for (int j = 0; j < all.width(); ++j) EXPECT_EQ(one[static_cast<std::size_t>(j)], all.at(17, 0, j));
+}
+
+}  // namespace
+}  // namespace finai::explain

@@ -1,0 +1,287 @@
+// The fast path of path-dependent TreeSHAP: O(nodes x Q) per tree and row, Q = ceil(depth / 2) quadrature points.
+//
+// For a leaf l with value v whose path holds d unique features, feature j having background fraction z_j (product
+// of the cover shares of its splits on the path) and row indicator o_j (1 if the row follows all of them), the
+// Shapley weight of a subset size k is k! (d - k - 1)! / d! = integral over [0, 1] of t^k (1 - t)^(d - k - 1), so
+//   phi_i += v (o_i - z_i) * integral of prod_{j != i} a_j(t) dt,   a_j(t) = z_j + (o_j - z_j) t,
+// a polynomial of degree d - 1 that Gauss-Legendre quadrature with ceil(d / 2) points integrates exactly
+// (the quadrature form of Linear TreeSHAP, Yu, Bifet et al. 2022). Written per edge e (a split on feature f into a
+// node), with p(e) the previous edge on f up the path (a_p = 1, c_p = 0 if none) and c_e = (o_e - z_e) / a_e:
+//   P(node) = P(parent) * a_e / a_p(e)                   (so P(leaf) = prod over unique features of a_j)
+//   G(node) = sum over the leaves below of v_l P(leaf)
+//   phi_f  += sum_q w_q (c_e - c_p(e))(t_q) G(node)(t_q)
+// The differences telescope along a leaf's path to c of the last split on f, so at every t_q the sum over a leaf's
+// edges is exactly (o_f - z_f) / a_f * P(leaf), the polynomial above: the rule is exact although each term alone is
+// not a polynomial. Every a is in [0, 1] and a_e <= a_p(e), c is bounded by 1 / t_min, so nothing cancels or
+// overflows at any depth. z and the three (o_e, o_p) cases of a_e / a_p and w (c_e - c_p) depend on the model only
+// and are computed once; a row only picks a case per edge.
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <utility>
+
+#include "cover.hpp"
+#include "finai/core/parallel.hpp"
+#include "finai/explain/tree_shap.hpp"
+
+namespace finai::explain {
+
+namespace {
+
+using gbdt::GbdtModel;
+using gbdt::Tree;
+using gbdt::TreeNode;
+
+// Gauss-Legendre nodes and weights on [0, 1] for n points, by Newton's method on the Legendre polynomial P_n.
+void GaussLegendre(int n, std::vector<double>& nodes, std::vector<double>& weights) {
+  nodes.assign(static_cast<std::size_t>(n), 0.0);
+  weights.assign(static_cast<std::size_t>(n), 0.0);
+  const double pi = 3.14159265358979323846;
+  for (int i = 0; i < n; ++i) {
+    double x = std::cos(pi * (i + 0.75) / (n + 0.5));
+    double derivative = 1;
+    for (int iter = 0; iter < 100; ++iter) {
+      double p0 = 1, p1 = x;  // P_0, P_1
+      for (int k = 2; k <= n; ++k) {
+        const double p2 = ((2.0 * k - 1) * x * p1 - (k - 1.0) * p0) / k;
+        p0 = p1;
+        p1 = p2;
+      }
+      derivative = n * (x * p1 - p0) / (x * x - 1);
+      const double step = p1 / derivative;
+      x -= step;
+      if (std::abs(step) < 1e-16) break;
+    }
+    nodes[static_cast<std::size_t>(i)] = (1 - x) / 2;
+    weights[static_cast<std::size_t>(i)] = 1 / ((1 - x * x) * derivative * derivative);  // 2/(..) on [-1,1], halved
+  }
+}
+
+// Which of the three cases an edge is in for a row: the row follows every split on the edge's feature so far
+// (o_e = o_p = 1), leaves the path at this edge (o_e = 0, o_p = 1), or had left it above (o_e = o_p = 0).
+enum Case : std::uint8_t { kHot = 0, kTurnsCold = 1, kCold = 2 };
+
+}  // namespace
+
+// One tree in preorder (parents before children). Index 0 is the root; every other index is an edge into a node.
+struct FlatTree {
+  const Tree* tree = nullptr;
+  int output = 0;
+  int q = 1;                         // quadrature points
+  std::vector<std::int32_t> node;    // index in tree->nodes
+  std::vector<std::int32_t> parent;  // preorder index of the parent, -1 for the root
+  std::vector<std::int32_t> feature; // the parent's split feature
+  std::vector<std::uint8_t> is_left;
+  std::vector<std::int32_t> previous;  // preorder index of the previous edge on the same feature, -1 if none
+  std::vector<double> leaf_value;      // 0 for internal nodes
+  std::vector<std::uint8_t> is_leaf;
+  std::vector<double> ratio;  // [edge][case][q]: a_e / a_p(e)
+  std::vector<double> delta;  // [edge][case][q]: w_q (c_e - c_p(e))
+};
+
+struct TreeShapExplainer::Impl {
+  const GbdtModel* model = nullptr;
+  int features = 0;
+  int outputs = 1;
+  std::size_t max_nodes = 0;
+  int max_q = 1;
+  std::vector<double> expected;
+  std::vector<FlatTree> trees;
+};
+
+namespace {
+
+FlatTree Flatten(const Tree& tree, int output) {
+  FlatTree flat;
+  flat.tree = &tree;
+  flat.output = output;
+  flat.q = std::max(1, (tree.depth() + 1) / 2);
+  std::vector<double> t, w;
+  GaussLegendre(flat.q, t, w);
+  const int q = flat.q;
+  std::vector<double> zero;  // z_e: cumulative cover fraction of the edge's feature down to this node
+  // Depth-first, right child pushed first so that the left subtree comes first in preorder.
+  std::vector<std::pair<std::int32_t, std::int32_t>> stack = {{0, -1}};  // (node, parent preorder index)
+  while (!stack.empty()) {
+    const auto [index, parent] = stack.back();
+    stack.pop_back();
+    const auto p = static_cast<std::int32_t>(flat.node.size());
+    const TreeNode& n = tree.nodes[static_cast<std::size_t>(index)];
+    flat.node.push_back(index);
+    flat.parent.push_back(parent);
+    flat.is_leaf.push_back(n.is_leaf() ? 1 : 0);
+    flat.leaf_value.push_back(n.is_leaf() ? n.value : 0.0);
+    std::int32_t feature = -1, previous = -1;
+    std::uint8_t is_left = 0;
+    double z = 1;
+    if (parent >= 0) {
+      const TreeNode& pn = tree.nodes[static_cast<std::size_t>(flat.node[static_cast<std::size_t>(parent)])];
+      feature = pn.feature;
+      is_left = pn.left == index ? 1 : 0;
+      const double left_share = detail::LeftShare(tree, pn);
+      for (std::int32_t a = parent; a > 0; a = flat.parent[static_cast<std::size_t>(a)]) {
+        if (flat.feature[static_cast<std::size_t>(a)] == feature) {
+          previous = a;
+          break;
+        }
+      }
+      z = (previous >= 0 ? zero[static_cast<std::size_t>(previous)] : 1.0) * (is_left ? left_share : 1 - left_share);
+    }
+    flat.feature.push_back(feature);
+    flat.is_left.push_back(is_left);
+    flat.previous.push_back(previous);
+    zero.push_back(z);
+    // The model-only factors of the three cases.
+    const double zp = previous >= 0 ? zero[static_cast<std::size_t>(previous)] : 1.0;
+    for (int c = 0; c < 3; ++c) {
+      for (int k = 0; k < q; ++k) {
+        const double tk = t[static_cast<std::size_t>(k)];
+        const double a_prev_hot = zp + (1 - zp) * tk;  // o_p = 1
+        const double c_prev_hot = previous >= 0 ? (1 - zp) / a_prev_hot : 0.0;
+        double ratio = 0, diff = 0;
+        if (parent < 0) {
+          ratio = 1;
+        } else if (c == kHot) {
+          ratio = (z + (1 - z) * tk) / a_prev_hot;
+          diff = (1 - z) / (z + (1 - z) * tk) - c_prev_hot;
+        } else if (c == kTurnsCold) {
+          ratio = z * (1 - tk) / a_prev_hot;
+          // c_e = -z / (z (1 - t)); with z = 0 the subtree's P is 0 and the value is never used.
+          diff = (z > 0 ? -1 / (1 - tk) : 0.0) - c_prev_hot;
+        } else {
+          ratio = zp > 0 ? z / zp : 0.0;
+          diff = 0;  // c_e = c_p = -1 / (1 - t)
+        }
+        flat.ratio.push_back(ratio);
+        flat.delta.push_back(w[static_cast<std::size_t>(k)] * diff);
+      }
+    }
+    if (!n.is_leaf()) {
+      stack.push_back({n.right, p});
+      stack.push_back({n.left, p});
+    }
+  }
+  return flat;
+}
+
+// Adds one tree's contributions for one row to phi. `work` holds at least 3 x nodes x q doubles plus 1 byte/node.
+void ExplainTree(const GbdtModel& model, const FlatTree& flat, const double* row, double* phi, double* work,
+                 std::uint8_t* cases) {
+  const std::size_t count = flat.node.size();
+  const int q = flat.q;
+  double* prod = work;                 // P per node
+  double* sum = work + count * q;      // G per node
+  std::uint8_t* goes_left = cases + count;
+  std::uint8_t* hot = goes_left + count;  // o_e per edge
+  const Tree& tree = *flat.tree;
+  for (int k = 0; k < q; ++k) prod[k] = 1;
+  hot[0] = 1;
+  for (std::size_t p = 0; p < count; ++p) {
+    if (!flat.is_leaf[p]) {
+      const TreeNode& n = tree.nodes[static_cast<std::size_t>(flat.node[p])];
+      goes_left[p] = gbdt::GoesLeft(model, tree, n, row[n.feature]) ? 1 : 0;
+    }
+    if (p == 0) continue;
+    const std::size_t parent = static_cast<std::size_t>(flat.parent[p]);
+    const std::int32_t previous = flat.previous[p];
+    const std::uint8_t hot_before = previous >= 0 ? hot[previous] : 1;
+    const std::uint8_t follows = goes_left[parent] == flat.is_left[p] ? 1 : 0;
+    hot[p] = hot_before & follows;
+    const std::uint8_t c = hot[p] ? kHot : hot_before ? kTurnsCold : kCold;
+    cases[p] = c;
+    const double* ratio = flat.ratio.data() + (p * 3 + c) * q;
+    const double* from = prod + parent * q;
+    double* to = prod + p * q;
+    for (int k = 0; k < q; ++k) to[k] = from[k] * ratio[k];
+  }
+  std::fill(sum, sum + count * q, 0.0);
+  for (std::size_t p = count; p-- > 1;) {
+    double* g = sum + p * q;
+    if (flat.is_leaf[p]) {
+      const double v = flat.leaf_value[p];
+      const double* pr = prod + p * q;
+      for (int k = 0; k < q; ++k) g[k] = v * pr[k];
+    }
+    if (cases[p] != kCold) {
+      const double* delta = flat.delta.data() + (p * 3 + cases[p]) * q;
+      double total = 0;
+      for (int k = 0; k < q; ++k) total += delta[k] * g[k];
+      phi[flat.feature[p]] += total;
+    }
+    double* up = sum + static_cast<std::size_t>(flat.parent[p]) * q;
+    for (int k = 0; k < q; ++k) up[k] += g[k];
+  }
+}
+
+}  // namespace
+
+TreeShapExplainer::TreeShapExplainer(const GbdtModel& model) : impl_(std::make_unique<Impl>()) {
+  impl_->model = &model;
+  impl_->features = static_cast<int>(model.features.size());
+  impl_->outputs = model.num_outputs();
+  impl_->expected = ExpectedValues(model);
+  for (std::size_t t = 0; t < model.trees.size(); ++t) {
+    const Tree& tree = model.trees[t];
+    if (tree.nodes.size() < 2) continue;  // a lone leaf attributes nothing; its value is in the expected value
+    const int output = model.tree_class.empty() ? 0 : model.tree_class[t];
+    impl_->trees.push_back(Flatten(tree, output));
+    impl_->max_nodes = std::max(impl_->max_nodes, impl_->trees.back().node.size());
+    impl_->max_q = std::max(impl_->max_q, impl_->trees.back().q);
+  }
+}
+
+TreeShapExplainer::~TreeShapExplainer() = default;
+TreeShapExplainer::TreeShapExplainer(TreeShapExplainer&&) noexcept = default;
+TreeShapExplainer& TreeShapExplainer::operator=(TreeShapExplainer&&) noexcept = default;
+
+int TreeShapExplainer::outputs() const { return impl_->outputs; }
+int TreeShapExplainer::features() const { return impl_->features; }
+
+namespace {
+struct Scratch {
+  std::vector<double> work;
+  std::vector<std::uint8_t> flags;
+  explicit Scratch(const TreeShapExplainer::Impl& impl)
+      : work(2 * impl.max_nodes * static_cast<std::size_t>(impl.max_q)), flags(3 * impl.max_nodes) {}
+};
+
+void ExplainRowWith(const TreeShapExplainer::Impl& impl, const double* row, double* out, Scratch& scratch) {
+  const int width = impl.features + 1;
+  std::fill(out, out + static_cast<std::size_t>(impl.outputs) * width, 0.0);
+  for (const FlatTree& flat : impl.trees) {
+    ExplainTree(*impl.model, flat, row, out + static_cast<std::size_t>(flat.output) * width, scratch.work.data(),
+                scratch.flags.data());
+  }
+  for (int k = 0; k < impl.outputs; ++k) out[static_cast<std::size_t>(k) * width + impl.features] = impl.expected[k];
+}
+}  // namespace
+
+void TreeShapExplainer::ExplainRow(const double* row, double* out) const {
+  Scratch scratch(*impl_);
+  ExplainRowWith(*impl_, row, out, scratch);
+}
+
+ShapMatrix TreeShapExplainer::Explain(const gbdt::FeatureMatrix& x, const Context& ctx) const {
+  detail::CheckMatrixFits(*impl_->model, x);
+  ShapMatrix out;
+  out.rows = x.rows;
+  out.outputs = impl_->outputs;
+  out.features = impl_->features;
+  out.values.assign(static_cast<std::size_t>(out.rows) * out.outputs * out.width(), 0.0);
+  const std::size_t stride = static_cast<std::size_t>(out.outputs) * out.width();
+  ParallelForBlocks(ctx, 0, x.rows, [&](std::int64_t begin, std::int64_t end, int /*thread*/) {
+    Scratch scratch(*impl_);
+    for (std::int64_t r = begin; r < end; ++r) {
+      ExplainRowWith(*impl_, x.values.data() + static_cast<std::size_t>(r) * x.cols,
+                     out.values.data() + static_cast<std::size_t>(r) * stride, scratch);
+    }
+  });
+  return out;
+}
+
+ShapMatrix ShapValues(const GbdtModel& model, const gbdt::FeatureMatrix& x, const Context& ctx) {
+  detail::CheckMatrixFits(model, x);
+  return TreeShapExplainer(model).Explain(x, ctx);
+}
+
+}  // namespace finai::explain
