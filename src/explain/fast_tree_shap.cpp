@@ -63,20 +63,29 @@ enum Case : std::uint8_t { kHot = 0, kTurnsCold = 1, kCold = 2 };
 
 }  // namespace
 
-// One tree in preorder (parents before children). Index 0 is the root; every other index is an edge into a node.
+// One node of a tree in preorder (parents before children). Index 0 is the root; every other node is also the
+// edge from its parent. The split is copied here so that a row is routed without touching the model's nodes.
+struct FlatNode {
+  std::int32_t parent = -1;       // preorder index of the parent, -1 for the root
+  std::int32_t previous = -1;     // preorder index of the previous edge on the same feature, -1 if none
+  std::int32_t edge_feature = -1; // the parent's split feature
+  std::int32_t split_feature = -1;
+  std::int32_t category_set = -1;
+  std::int32_t node = -1;         // index in the model's tree
+  double threshold = 0;
+  double leaf_value = 0;          // 0 for internal nodes
+  std::uint8_t is_left = 0;
+  std::uint8_t is_leaf = 0;
+  std::uint8_t default_left = 0;
+};
+
 struct FlatTree {
   const Tree* tree = nullptr;
   int output = 0;
-  int q = 1;                         // quadrature points
-  std::vector<std::int32_t> node;    // index in tree->nodes
-  std::vector<std::int32_t> parent;  // preorder index of the parent, -1 for the root
-  std::vector<std::int32_t> feature; // the parent's split feature
-  std::vector<std::uint8_t> is_left;
-  std::vector<std::int32_t> previous;  // preorder index of the previous edge on the same feature, -1 if none
-  std::vector<double> leaf_value;      // 0 for internal nodes
-  std::vector<std::uint8_t> is_leaf;
-  std::vector<double> ratio;  // [edge][case][q]: a_e / a_p(e)
-  std::vector<double> delta;  // [edge][case][q]: w_q (c_e - c_p(e))
+  int q = 1;                   // quadrature points
+  std::vector<FlatNode> nodes;
+  std::vector<double> ratio;   // [node][case][q]: a_e / a_p(e)
+  std::vector<double> delta;   // [node][case][q]: w_q (c_e - c_p(e))
 };
 
 struct TreeShapExplainer::Impl {
@@ -105,39 +114,41 @@ FlatTree Flatten(const Tree& tree, int output) {
   while (!stack.empty()) {
     const auto [index, parent] = stack.back();
     stack.pop_back();
-    const auto p = static_cast<std::int32_t>(flat.node.size());
+    const auto p = static_cast<std::int32_t>(flat.nodes.size());
     const TreeNode& n = tree.nodes[static_cast<std::size_t>(index)];
-    flat.node.push_back(index);
-    flat.parent.push_back(parent);
-    flat.is_leaf.push_back(n.is_leaf() ? 1 : 0);
-    flat.leaf_value.push_back(n.is_leaf() ? n.value : 0.0);
-    std::int32_t feature = -1, previous = -1;
-    std::uint8_t is_left = 0;
+    FlatNode f;
+    f.node = index;
+    f.parent = parent;
+    f.is_leaf = n.is_leaf() ? 1 : 0;
+    f.leaf_value = n.is_leaf() ? n.value : 0.0;
+    f.split_feature = n.is_leaf() ? -1 : n.feature;
+    f.category_set = n.category_set;
+    f.threshold = n.threshold;
+    f.default_left = n.default_left ? 1 : 0;
     double z = 1;
     if (parent >= 0) {
-      const TreeNode& pn = tree.nodes[static_cast<std::size_t>(flat.node[static_cast<std::size_t>(parent)])];
-      feature = pn.feature;
-      is_left = pn.left == index ? 1 : 0;
+      const TreeNode& pn = tree.nodes[static_cast<std::size_t>(flat.nodes[static_cast<std::size_t>(parent)].node)];
+      f.edge_feature = pn.feature;
+      f.is_left = pn.left == index ? 1 : 0;
       const double left_share = detail::LeftShare(tree, pn);
-      for (std::int32_t a = parent; a > 0; a = flat.parent[static_cast<std::size_t>(a)]) {
-        if (flat.feature[static_cast<std::size_t>(a)] == feature) {
-          previous = a;
+      for (std::int32_t a = parent; a > 0; a = flat.nodes[static_cast<std::size_t>(a)].parent) {
+        if (flat.nodes[static_cast<std::size_t>(a)].edge_feature == f.edge_feature) {
+          f.previous = a;
           break;
         }
       }
-      z = (previous >= 0 ? zero[static_cast<std::size_t>(previous)] : 1.0) * (is_left ? left_share : 1 - left_share);
+      z = (f.previous >= 0 ? zero[static_cast<std::size_t>(f.previous)] : 1.0) *
+          (f.is_left ? left_share : 1 - left_share);
     }
-    flat.feature.push_back(feature);
-    flat.is_left.push_back(is_left);
-    flat.previous.push_back(previous);
+    flat.nodes.push_back(f);
     zero.push_back(z);
     // The model-only factors of the three cases.
-    const double zp = previous >= 0 ? zero[static_cast<std::size_t>(previous)] : 1.0;
+    const double zp = f.previous >= 0 ? zero[static_cast<std::size_t>(f.previous)] : 1.0;
     for (int c = 0; c < 3; ++c) {
       for (int k = 0; k < q; ++k) {
         const double tk = t[static_cast<std::size_t>(k)];
         const double a_prev_hot = zp + (1 - zp) * tk;  // o_p = 1
-        const double c_prev_hot = previous >= 0 ? (1 - zp) / a_prev_hot : 0.0;
+        const double c_prev_hot = f.previous >= 0 ? (1 - zp) / a_prev_hot : 0.0;
         double ratio = 0, diff = 0;
         if (parent < 0) {
           ratio = 1;
@@ -164,57 +175,85 @@ FlatTree Flatten(const Tree& tree, int output) {
   return flat;
 }
 
-// Adds one tree's contributions for one row to phi. `work` holds at least 3 x nodes x q doubles plus 1 byte/node.
+// GoesLeft (models/gbdt/predict.hpp) on the copied split; categorical sets are looked up in the model's tree.
+inline bool Left(const GbdtModel& model, const Tree& tree, const FlatNode& n, double value) {
+  if (std::isnan(value)) return n.default_left != 0;
+  if (n.category_set >= 0) return Tree::InSet(tree.category_sets[static_cast<std::size_t>(n.category_set)], value);
+  if (model.float32_compare) {
+    const float x = static_cast<float>(value), t = static_cast<float>(n.threshold);
+    return model.split_rule == gbdt::SplitRule::kLess ? x < t : x <= t;
+  }
+  return model.split_rule == gbdt::SplitRule::kLess ? value < n.threshold : value <= n.threshold;
+}
+
+// Adds one tree's contributions for one row to phi. `work` holds 2 x nodes x q doubles, `flags` 2 x nodes bytes.
+// kQ > 0 fixes the number of quadrature points at compile time (the common depths); 0 reads it from the tree.
+template <int kQ>
 void ExplainTree(const GbdtModel& model, const FlatTree& flat, const double* row, double* phi, double* work,
-                 std::uint8_t* cases) {
-  const std::size_t count = flat.node.size();
-  const int q = flat.q;
-  double* prod = work;                 // P per node
-  double* sum = work + count * q;      // G per node
-  std::uint8_t* goes_left = cases + count;
-  std::uint8_t* hot = goes_left + count;  // o_e per edge
+                 std::uint8_t* flags) {
+  const std::size_t count = flat.nodes.size();
+  const int q = kQ > 0 ? kQ : flat.q;
+  const FlatNode* nodes = flat.nodes.data();
+  double* prod = work;             // P per node
+  double* sum = work + count * q;  // G per node
+  std::uint8_t* hot = flags;       // o_e per edge
+  std::uint8_t* cases = flags + count;
+  std::uint8_t* goes_left = flags + 2 * count;
   const Tree& tree = *flat.tree;
   for (int k = 0; k < q; ++k) prod[k] = 1;
   hot[0] = 1;
   for (std::size_t p = 0; p < count; ++p) {
-    if (!flat.is_leaf[p]) {
-      const TreeNode& n = tree.nodes[static_cast<std::size_t>(flat.node[p])];
-      goes_left[p] = gbdt::GoesLeft(model, tree, n, row[n.feature]) ? 1 : 0;
-    }
+    const FlatNode& n = nodes[p];
+    if (!n.is_leaf) goes_left[p] = Left(model, tree, n, row[n.split_feature]) ? 1 : 0;
     if (p == 0) continue;
-    const std::size_t parent = static_cast<std::size_t>(flat.parent[p]);
-    const std::int32_t previous = flat.previous[p];
-    const std::uint8_t hot_before = previous >= 0 ? hot[previous] : 1;
-    const std::uint8_t follows = goes_left[parent] == flat.is_left[p] ? 1 : 0;
-    hot[p] = hot_before & follows;
-    const std::uint8_t c = hot[p] ? kHot : hot_before ? kTurnsCold : kCold;
+    const std::uint8_t hot_before = n.previous >= 0 ? hot[n.previous] : 1;
+    const std::uint8_t now = hot_before & (goes_left[n.parent] == n.is_left ? 1 : 0);
+    hot[p] = now;
+    const std::uint8_t c = now ? kHot : hot_before ? kTurnsCold : kCold;
     cases[p] = c;
     const double* ratio = flat.ratio.data() + (p * 3 + c) * q;
-    const double* from = prod + parent * q;
+    const double* from = prod + static_cast<std::size_t>(n.parent) * q;
     double* to = prod + p * q;
+#pragma GCC unroll 8
     for (int k = 0; k < q; ++k) to[k] = from[k] * ratio[k];
   }
   std::fill(sum, sum + count * q, 0.0);
   for (std::size_t p = count; p-- > 1;) {
+    const FlatNode& n = nodes[p];
     double* g = sum + p * q;
-    if (flat.is_leaf[p]) {
-      const double v = flat.leaf_value[p];
+    if (n.is_leaf) {
+      const double v = n.leaf_value;
       const double* pr = prod + p * q;
-      for (int k = 0; k < q; ++k) g[k] = v * pr[k];
+  #pragma GCC unroll 8
+    for (int k = 0; k < q; ++k) g[k] = v * pr[k];
     }
     if (cases[p] != kCold) {
       const double* delta = flat.delta.data() + (p * 3 + cases[p]) * q;
       double total = 0;
-      for (int k = 0; k < q; ++k) total += delta[k] * g[k];
-      phi[flat.feature[p]] += total;
+  #pragma GCC unroll 8
+    for (int k = 0; k < q; ++k) total += delta[k] * g[k];
+      phi[n.edge_feature] += total;
     }
-    double* up = sum + static_cast<std::size_t>(flat.parent[p]) * q;
+    double* up = sum + static_cast<std::size_t>(n.parent) * q;
+#pragma GCC unroll 8
     for (int k = 0; k < q; ++k) up[k] += g[k];
   }
 }
 
-}  // namespace
+using TreeKernel = void (*)(const GbdtModel&, const FlatTree&, const double*, double*, double*, std::uint8_t*);
+TreeKernel KernelFor(int q) {
+  switch (q) {
+    case 1: return ExplainTree<1>;
+    case 2: return ExplainTree<2>;
+    case 3: return ExplainTree<3>;
+    case 4: return ExplainTree<4>;
+    case 5: return ExplainTree<5>;
+    case 6: return ExplainTree<6>;
+    default: return ExplainTree<0>;
+  }
+}
 
+}  // namespace
 TreeShapExplainer::TreeShapExplainer(const GbdtModel& model) : impl_(std::make_unique<Impl>()) {
   impl_->model = &model;
   impl_->features = static_cast<int>(model.features.size());
@@ -225,7 +264,7 @@ TreeShapExplainer::TreeShapExplainer(const GbdtModel& model) : impl_(std::make_u
     if (tree.nodes.size() < 2) continue;  // a lone leaf attributes nothing; its value is in the expected value
     const int output = model.tree_class.empty() ? 0 : model.tree_class[t];
     impl_->trees.push_back(Flatten(tree, output));
-    impl_->max_nodes = std::max(impl_->max_nodes, impl_->trees.back().node.size());
+    impl_->max_nodes = std::max(impl_->max_nodes, impl_->trees.back().nodes.size());
     impl_->max_q = std::max(impl_->max_q, impl_->trees.back().q);
   }
 }
@@ -241,23 +280,29 @@ namespace {
 struct Scratch {
   std::vector<double> work;
   std::vector<std::uint8_t> flags;
-  explicit Scratch(const TreeShapExplainer::Impl& impl)
-      : work(2 * impl.max_nodes * static_cast<std::size_t>(impl.max_q)), flags(3 * impl.max_nodes) {}
+  Scratch() = default;
+  explicit Scratch(const TreeShapExplainer::Impl& impl) { Fit(impl); }
+  void Fit(const TreeShapExplainer::Impl& impl) {
+    const std::size_t doubles = 2 * impl.max_nodes * static_cast<std::size_t>(impl.max_q);
+    if (work.size() < doubles) work.resize(doubles);
+    if (flags.size() < 3 * impl.max_nodes) flags.resize(3 * impl.max_nodes);
+  }
 };
 
 void ExplainRowWith(const TreeShapExplainer::Impl& impl, const double* row, double* out, Scratch& scratch) {
   const int width = impl.features + 1;
   std::fill(out, out + static_cast<std::size_t>(impl.outputs) * width, 0.0);
   for (const FlatTree& flat : impl.trees) {
-    ExplainTree(*impl.model, flat, row, out + static_cast<std::size_t>(flat.output) * width, scratch.work.data(),
-                scratch.flags.data());
+    KernelFor(flat.q)(*impl.model, flat, row, out + static_cast<std::size_t>(flat.output) * width,
+                      scratch.work.data(), scratch.flags.data());
   }
   for (int k = 0; k < impl.outputs; ++k) out[static_cast<std::size_t>(k) * width + impl.features] = impl.expected[k];
 }
 }  // namespace
 
 void TreeShapExplainer::ExplainRow(const double* row, double* out) const {
-  Scratch scratch(*impl_);
+  thread_local Scratch scratch;
+  scratch.Fit(*impl_);
   ExplainRowWith(*impl_, row, out, scratch);
 }
 
@@ -269,11 +314,28 @@ ShapMatrix TreeShapExplainer::Explain(const gbdt::FeatureMatrix& x, const Contex
   out.features = impl_->features;
   out.values.assign(static_cast<std::size_t>(out.rows) * out.outputs * out.width(), 0.0);
   const std::size_t stride = static_cast<std::size_t>(out.outputs) * out.width();
+  const int width = out.width();
+  // Tree-major within small groups of rows: a tree's precomputed factors stay in cache for the whole group, and
+  // each row still adds its trees in model order (the same sums as one row at a time, at any thread count).
+  constexpr std::int64_t kGroup = 32;
   ParallelForBlocks(ctx, 0, x.rows, [&](std::int64_t begin, std::int64_t end, int /*thread*/) {
     Scratch scratch(*impl_);
-    for (std::int64_t r = begin; r < end; ++r) {
-      ExplainRowWith(*impl_, x.values.data() + static_cast<std::size_t>(r) * x.cols,
-                     out.values.data() + static_cast<std::size_t>(r) * stride, scratch);
+    for (std::int64_t first = begin; first < end; first += kGroup) {
+      const std::int64_t last = std::min(end, first + kGroup);
+      for (const FlatTree& flat : impl_->trees) {
+        const TreeKernel kernel = KernelFor(flat.q);
+        for (std::int64_t r = first; r < last; ++r) {
+          kernel(*impl_->model, flat, x.values.data() + static_cast<std::size_t>(r) * x.cols,
+                 out.values.data() + static_cast<std::size_t>(r) * stride + static_cast<std::size_t>(flat.output) * width,
+                 scratch.work.data(), scratch.flags.data());
+        }
+      }
+      for (std::int64_t r = first; r < last; ++r) {
+        for (int k = 0; k < out.outputs; ++k) {
+          out.values[static_cast<std::size_t>(r) * stride + static_cast<std::size_t>(k) * width + out.features] =
+              impl_->expected[static_cast<std::size_t>(k)];
+        }
+      }
     }
   });
   return out;
