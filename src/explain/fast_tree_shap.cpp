@@ -86,6 +86,13 @@ struct FlatTree {
   std::vector<FlatNode> nodes;
   std::vector<double> ratio;   // [node][case][q]: a_e / a_p(e)
   std::vector<double> delta;   // [node][case][q]: w_q (c_e - c_p(e))
+  // For interactions: the quadrature rule, and per leaf its path's unique features, each with the last edge that
+  // splits on it (whose row indicator is the feature's o) and its background fraction z.
+  std::vector<double> t, w;
+  std::vector<std::int32_t> leaf_begin;  // leaf k's entries are [leaf_begin[k], leaf_begin[k + 1])
+  std::vector<std::int32_t> leaf_node;   // preorder index of leaf k
+  std::vector<std::int32_t> path_feature, path_edge;
+  std::vector<double> path_zero;
 };
 
 struct TreeShapExplainer::Impl {
@@ -172,6 +179,25 @@ FlatTree Flatten(const Tree& tree, int output) {
       stack.push_back({n.left, p});
     }
   }
+  flat.t = t;
+  flat.w = w;
+  flat.leaf_begin.push_back(0);
+  for (std::size_t p = 0; p < flat.nodes.size(); ++p) {
+    if (!flat.nodes[p].is_leaf) continue;
+    flat.leaf_node.push_back(static_cast<std::int32_t>(p));
+    const std::size_t begin = flat.path_feature.size();
+    for (auto e = static_cast<std::int32_t>(p); e > 0; e = flat.nodes[static_cast<std::size_t>(e)].parent) {
+      const std::int32_t f = flat.nodes[static_cast<std::size_t>(e)].edge_feature;
+      if (std::find(flat.path_feature.begin() + static_cast<std::ptrdiff_t>(begin), flat.path_feature.end(), f) !=
+          flat.path_feature.end()) {
+        continue;  // seen lower down: that was the feature's last split on the path
+      }
+      flat.path_feature.push_back(f);
+      flat.path_edge.push_back(e);
+      flat.path_zero.push_back(zero[static_cast<std::size_t>(e)]);
+    }
+    flat.leaf_begin.push_back(static_cast<std::int32_t>(flat.path_feature.size()));
+  }
   return flat;
 }
 
@@ -237,6 +263,75 @@ void ExplainTree(const GbdtModel& model, const FlatTree& flat, const double* row
     double* up = sum + static_cast<std::size_t>(n.parent) * q;
 #pragma GCC unroll 8
     for (int k = 0; k < q; ++k) up[k] += g[k];
+  }
+}
+
+// Adds one tree's interaction values (off the diagonal) and contributions for one row. For a leaf with value v and
+// unique path features (o_k, z_k), a_k(t) = z_k + (o_k - z_k) t:
+//   (i, j) += v/2 (o_i - z_i)(o_j - z_j) integral of prod_{k != i, j} a_k,   phi_i += v (o_i - z_i) integral of
+//   prod_{k != i} a_k,
+// by the tree's quadrature rule (exact: degrees <= depth - 1). A leaf with some a_k identically zero (o_k = z_k = 0)
+// adds nothing to any entry. `block` is (features + 1)^2, `flags` 2 x nodes bytes, `work` 3 x depth x q doubles.
+void InteractionsTree(const GbdtModel& model, const FlatTree& flat, const double* row, int width, double* block,
+                      double* phi, std::uint8_t* flags, double* work) {
+  const std::size_t count = flat.nodes.size();
+  const int q = flat.q;
+  std::uint8_t* hot = flags;
+  std::uint8_t* goes_left = flags + count;
+  const Tree& tree = *flat.tree;
+  hot[0] = 1;
+  for (std::size_t p = 0; p < count; ++p) {
+    const FlatNode& n = flat.nodes[p];
+    if (!n.is_leaf) goes_left[p] = Left(model, tree, n, row[n.split_feature]) ? 1 : 0;
+    if (p == 0) continue;
+    const std::uint8_t hot_before = n.previous >= 0 ? hot[n.previous] : 1;
+    hot[p] = hot_before & (goes_left[n.parent] == n.is_left ? 1 : 0);
+  }
+  double* product = work;        // [q]
+  double* inverse = work + q;    // [k][q]: w_q P(t_q) / a_k(t_q) for the leave-one-out integrals
+  for (std::size_t leaf = 0; leaf + 1 < flat.leaf_begin.size(); ++leaf) {
+    const std::int32_t begin = flat.leaf_begin[leaf], end = flat.leaf_begin[leaf + 1];
+    const int d = end - begin;
+    const double v = flat.nodes[static_cast<std::size_t>(flat.leaf_node[leaf])].leaf_value;
+    bool vanishes = false;
+    for (int k = 0; k < q; ++k) product[k] = flat.w[static_cast<std::size_t>(k)];
+    double* a = inverse + static_cast<std::size_t>(d) * q;  // [k][q]: a_k(t_q)
+    for (int m = 0; m < d; ++m) {
+      const double o = hot[flat.path_edge[static_cast<std::size_t>(begin + m)]];
+      const double z = flat.path_zero[static_cast<std::size_t>(begin + m)];
+      if (o == 0 && z == 0) vanishes = true;
+      for (int k = 0; k < q; ++k) {
+        a[m * q + k] = z + (o - z) * flat.t[static_cast<std::size_t>(k)];
+        product[k] *= a[m * q + k];
+      }
+    }
+    if (vanishes || v == 0) continue;
+    for (int m = 0; m < d; ++m) {
+      const double o = hot[flat.path_edge[static_cast<std::size_t>(begin + m)]];
+      const double z = flat.path_zero[static_cast<std::size_t>(begin + m)];
+      double total = 0;
+      for (int k = 0; k < q; ++k) {
+        inverse[m * q + k] = product[k] / a[m * q + k];
+        total += inverse[m * q + k];
+      }
+      phi[flat.path_feature[static_cast<std::size_t>(begin + m)]] += v * (o - z) * total;
+    }
+    for (int m = 0; m < d; ++m) {
+      const double om = hot[flat.path_edge[static_cast<std::size_t>(begin + m)]];
+      const double em = om - flat.path_zero[static_cast<std::size_t>(begin + m)];
+      const std::size_t fm = static_cast<std::size_t>(flat.path_feature[static_cast<std::size_t>(begin + m)]);
+      for (int l = m + 1; l < d; ++l) {
+        const double ol = hot[flat.path_edge[static_cast<std::size_t>(begin + l)]];
+        const double el = ol - flat.path_zero[static_cast<std::size_t>(begin + l)];
+        if (em == 0 || el == 0) continue;
+        double total = 0;
+        for (int k = 0; k < q; ++k) total += inverse[m * q + k] / a[l * q + k];
+        const double half = 0.5 * v * em * el * total;
+        const std::size_t fl = static_cast<std::size_t>(flat.path_feature[static_cast<std::size_t>(begin + l)]);
+        block[fm * width + fl] += half;
+        block[fl * width + fm] += half;
+      }
+    }
   }
 }
 
@@ -339,6 +434,47 @@ ShapMatrix TreeShapExplainer::Explain(const gbdt::FeatureMatrix& x, const Contex
     }
   });
   return out;
+}
+
+InteractionMatrix TreeShapExplainer::Interactions(const gbdt::FeatureMatrix& x, const Context& ctx) const {
+  detail::CheckMatrixFits(*impl_->model, x);
+  InteractionMatrix out;
+  out.rows = x.rows;
+  out.outputs = impl_->outputs;
+  out.features = impl_->features;
+  const auto width = static_cast<std::size_t>(out.width());
+  const std::size_t block = width * width;
+  out.values.assign(static_cast<std::size_t>(out.rows) * out.outputs * block, 0.0);
+  int max_depth = 1;
+  for (const FlatTree& flat : impl_->trees) max_depth = std::max(max_depth, flat.tree->depth());
+  ParallelForBlocks(ctx, 0, x.rows, [&](std::int64_t begin, std::int64_t end, int /*thread*/) {
+    std::vector<std::uint8_t> flags(2 * impl_->max_nodes);
+    std::vector<double> work(static_cast<std::size_t>(2 * max_depth + 1) * impl_->max_q);
+    std::vector<double> phi(static_cast<std::size_t>(out.outputs) * width);
+    for (std::int64_t r = begin; r < end; ++r) {
+      std::fill(phi.begin(), phi.end(), 0.0);
+      double* row_block = out.values.data() + static_cast<std::size_t>(r) * out.outputs * block;
+      for (const FlatTree& flat : impl_->trees) {
+        InteractionsTree(*impl_->model, flat, x.values.data() + static_cast<std::size_t>(r) * x.cols,
+                         out.width(), row_block + static_cast<std::size_t>(flat.output) * block,
+                         phi.data() + static_cast<std::size_t>(flat.output) * width, flags.data(), work.data());
+      }
+      for (int k = 0; k < out.outputs; ++k) {
+        double* b = row_block + static_cast<std::size_t>(k) * block;
+        for (std::size_t i = 0; i + 1 < width; ++i) {
+          double rest = 0;
+          for (std::size_t j = 0; j < width; ++j) rest += j == i ? 0.0 : b[i * width + j];
+          b[i * width + i] = phi[static_cast<std::size_t>(k) * width + i] - rest;
+        }
+        b[block - 1] = impl_->expected[static_cast<std::size_t>(k)];
+      }
+    }
+  });
+  return out;
+}
+
+InteractionMatrix ShapInteractionValues(const GbdtModel& model, const gbdt::FeatureMatrix& x, const Context& ctx) {
+  return TreeShapExplainer(model).Interactions(x, ctx);
 }
 
 ShapMatrix ShapValues(const GbdtModel& model, const gbdt::FeatureMatrix& x, const Context& ctx) {

@@ -33,6 +33,23 @@ struct ShapMatrix {
   }
 };
 
+// SHAP interaction values, row-major: rows x outputs x (features + 1) x (features + 1), as XGBoost's
+// pred_interactions. Off the diagonal, (i, j) is half the Shapley interaction index of i and j (so (i, j) + (j, i)
+// is the whole index); the diagonal (i, i) is the main effect: phi_i minus the row's other entries, so that each
+// row i sums to feature i's contribution. The last row and column belong to the expected value: (M, M) holds it,
+// the rest is zero. Summed over everything, a row's block equals its margin.
+struct InteractionMatrix {
+  std::int64_t rows = 0;
+  int outputs = 1;
+  int features = 0;
+  std::vector<double> values;
+
+  int width() const { return features + 1; }
+  double at(std::int64_t row, int output, int i, int j) const {
+    return values[((static_cast<std::size_t>(row) * outputs + output) * width() + i) * width() + j];
+  }
+};
+
 // The margin with no feature known, per output: base margin plus each tree's cover-weighted mean leaf value.
 std::vector<double> ExpectedValues(const gbdt::GbdtModel& model);
 
@@ -54,6 +71,9 @@ class TreeShapExplainer {
   // Many rows in parallel; each row adds its trees in model order, so the result is bit-identical at any thread
   // count.
   ShapMatrix Explain(const gbdt::FeatureMatrix& x, const Context& ctx) const;
+  // Exact path-dependent SHAP interaction values, O(trees x leaves x depth^2 x depth / 2) per row, in parallel,
+  // bit-identical at any thread count.
+  InteractionMatrix Interactions(const gbdt::FeatureMatrix& x, const Context& ctx) const;
 
   struct Impl;
 
@@ -63,6 +83,16 @@ class TreeShapExplainer {
 
 // Exact path-dependent TreeSHAP by the fast path (TreeShapExplainer).
 ShapMatrix ShapValues(const gbdt::GbdtModel& model, const gbdt::FeatureMatrix& x, const Context& ctx);
+
+// SHAP interaction values by the fast path (TreeShapExplainer::Interactions).
+InteractionMatrix ShapInteractionValues(const gbdt::GbdtModel& model, const gbdt::FeatureMatrix& x,
+                                        const Context& ctx);
+
+// The oracle for interactions: the Shapley interaction index of every pair by enumerating subsets,
+//   I_ij = sum over S in F \ {i, j} of |S|! (M - |S| - 2)! / (M - 1)! * (v(S+i+j) - v(S+i) - v(S+j) + v(S)),
+// stored half in (i, j) and half in (j, i), with the diagonal and the expected value as InteractionMatrix says.
+InteractionMatrix ReferenceShapInteractionValues(const gbdt::GbdtModel& model, const gbdt::FeatureMatrix& x,
+                                                 int max_features = 10);
 
 // The same values by Lundberg et al.'s Algorithm 2 (EXTEND/UNWIND, O(trees x leaves x depth^2) per row): the second
 // reference the fast path is tested against, on models too wide for the brute-force oracle.
