@@ -24,6 +24,7 @@ struct ExplainArgs {
   std::string id_column;
   int reasons = 0;
   bool reasons_given = false;
+  bool interactions = false;
   bool json = false;
 };
 
@@ -99,6 +100,51 @@ void WriteContributions(const gbdt::GbdtModel& model, const explain::ShapMatrix&
   }
 }
 
+// One line per (row, [class,] feature i): the interaction values (i, j) for every feature j and the expected-value
+// column; line i sums to feature i's contribution, the expected_value line holds the expected value.
+void WriteInteractions(const gbdt::GbdtModel& model, const explain::InteractionMatrix& inter,
+                       const std::vector<std::string>& ids, const std::string& id_name, bool json, Output& out) {
+  const bool multi = inter.outputs > 1;
+  auto name = [&](int j) { return j < inter.features ? model.features[static_cast<std::size_t>(j)].name
+                                                     : std::string("expected_value"); };
+  if (json) {
+    Json rows = Json::array();
+    for (std::int64_t r = 0; r < inter.rows; ++r) {
+      Json row{{id_name, ids[static_cast<std::size_t>(r)]}};
+      for (int k = 0; k < inter.outputs; ++k) {
+        Json table = Json::object();
+        for (int i = 0; i < inter.width(); ++i) {
+          Json line = Json::object();
+          for (int j = 0; j < inter.width(); ++j) line[name(j)] = inter.at(r, k, i, j);
+          table[name(i)] = std::move(line);
+        }
+        if (multi) row[model.class_labels[static_cast<std::size_t>(k)]] = Json{{"interactions", std::move(table)}};
+        else row["interactions"] = std::move(table);
+      }
+      rows.push_back(std::move(row));
+    }
+    Json doc{{"method", "path-dependent TreeSHAP interaction values"}, {"scale", "margin"}, {"rows", std::move(rows)}};
+    out.Write(doc.dump(2) + "\n");
+    return;
+  }
+  std::string header = CsvField(id_name) + (multi ? ",class" : "") + ",feature";
+  for (int j = 0; j < inter.width(); ++j) header += "," + CsvField(name(j));
+  out.Write(header + "\n");
+  std::string line;
+  for (std::int64_t r = 0; r < inter.rows; ++r) {
+    for (int k = 0; k < inter.outputs; ++k) {
+      for (int i = 0; i < inter.width(); ++i) {
+        line = CsvField(ids[static_cast<std::size_t>(r)]);
+        if (multi) line += "," + CsvField(model.class_labels[static_cast<std::size_t>(k)]);
+        line += "," + CsvField(name(i));
+        for (int j = 0; j < inter.width(); ++j) line += fmt::format(",{}", inter.at(r, k, i, j));
+        line += '\n';
+        out.Write(line);
+      }
+    }
+  }
+}
+
 void WriteReasons(const std::vector<std::vector<explain::Reason>>& reasons, const explain::ShapMatrix& shap,
                   const std::vector<std::string>& ids, const std::string& id_name, bool json, Output& out) {
   if (json) {
@@ -138,15 +184,25 @@ void RunExplain(const ExplainArgs& a, const GlobalOptions& global) {
     throw Unsupported("reason codes explain one score; a multiclass model has one per class",
                       {.field = "--reasons", .field_kind = "option", .expected = "a binary or regression model"});
   }
+  if (a.reasons_given && a.interactions) {
+    throw InvalidArgument("--reasons and --interactions write different tables",
+                          {.field = "--interactions", .field_kind = "option", .expected = "one of the two"});
+  }
   const CsvTable table = LoadData(a.data_file, a.data, ctx);
   const gbdt::FeatureMatrix x = gbdt::BuildFeatureMatrix(model, table.frame, ctx);
-  const explain::ShapMatrix shap = explain::ShapValues(model, x, ctx);
+  const explain::TreeShapExplainer explainer(model);
   const Column* id = a.id_column.empty() ? nullptr : &table.frame.column(a.id_column);
   std::vector<std::string> ids;
   ids.reserve(static_cast<std::size_t>(x.rows));
   for (std::int64_t r = 0; r < x.rows; ++r) ids.push_back(id ? id->ValueText(r) : std::to_string(r + 1));
   const std::string id_name = a.id_column.empty() ? "row" : a.id_column;
   Output out(a.output);
+  if (a.interactions) {
+    WriteInteractions(model, explainer.Interactions(x, ctx), ids, id_name, a.json, out);
+    out.Close();
+    return;
+  }
+  const explain::ShapMatrix shap = explainer.Explain(x, ctx);
   if (a.reasons_given) {
     const auto reasons = explain::ReasonCodes(model, shap, {.max_reasons = a.reasons, .schema = &table.schema});
     WriteReasons(reasons, shap, ids, id_name, a.json, out);
@@ -168,6 +224,8 @@ void RegisterExplain(CLI::App& app, GlobalOptions& global) {
                                       "(4 if given without a number)")
                       ->expected(0, 1)
                       ->default_str("4");
+  explain->add_flag("--interactions", a->interactions,
+                    "Write SHAP interaction values (one line per row and feature) instead of contributions");
   explain->add_option("--id-column", a->id_column, "Column written beside each row (default: row number)");
   explain->add_option("-o,--output", a->output, "File to write (default: standard output)");
   explain->add_flag("--json", a->json, "Write JSON instead of CSV");
