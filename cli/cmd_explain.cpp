@@ -2,12 +2,14 @@
 // codes of every row (top-k factors toward refusal, texts from the schema, sensitive features never given).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "finai/core/error.hpp"
 #include "finai/explain/reason_codes.hpp"
+#include "finai/explain/transform.hpp"
 #include "finai/explain/tree_shap.hpp"
 #include "finai/models/gbdt/model_io.hpp"
 
@@ -25,6 +27,8 @@ struct ExplainArgs {
   int reasons = 0;
   bool reasons_given = false;
   bool interactions = false;
+  std::string scale = "margin";
+  std::vector<std::string> groups;  // "NAME=feature,feature,..."
   bool json = false;
 };
 
@@ -63,6 +67,7 @@ std::string CsvField(const std::string& text) {
 }
 
 void WriteContributions(const gbdt::GbdtModel& model, const explain::ShapMatrix& shap,
+                        const std::vector<std::string>& names, const std::string& scale,
                         const std::vector<std::string>& ids, const std::string& id_name, bool json, Output& out) {
   const bool multi = shap.outputs > 1;
   auto suffix = [&](int k) { return multi ? "_" + model.class_labels[static_cast<std::size_t>(k)] : std::string(); };
@@ -72,20 +77,27 @@ void WriteContributions(const gbdt::GbdtModel& model, const explain::ShapMatrix&
       Json row{{id_name, ids[static_cast<std::size_t>(r)]}};
       for (int k = 0; k < shap.outputs; ++k) {
         Json contributions = Json::object();
-        for (int j = 0; j < shap.features; ++j) contributions[model.features[j].name] = shap.at(r, k, j);
+        for (int j = 0; j < shap.features; ++j) contributions[names[static_cast<std::size_t>(j)]] = shap.at(r, k, j);
         Json entry{{"contributions", std::move(contributions)}, {"expected_value", shap.at(r, k, shap.features)}};
         if (multi) row[model.class_labels[static_cast<std::size_t>(k)]] = std::move(entry);
         else row.update(entry);
       }
       rows.push_back(std::move(row));
     }
-    Json doc{{"method", "path-dependent TreeSHAP"}, {"scale", "margin"}, {"rows", std::move(rows)}};
+    Json doc{{"method", "path-dependent TreeSHAP"}, {"scale", scale}};
+    if (scale == "probability") {
+      doc["scale_method"] = "margin contributions scaled by (p - p0) / (margin - expected margin); approximate";
+    }
+    if (static_cast<std::size_t>(shap.features) != model.features.size()) {
+      doc["grouping"] = "a group's contribution is the sum of its members' contributions";
+    }
+    doc["rows"] = std::move(rows);
     out.Write(doc.dump(2) + "\n");
     return;
   }
   std::string header = CsvField(id_name);
   for (int k = 0; k < shap.outputs; ++k) {
-    for (const auto& f : model.features) header += "," + CsvField(f.name + suffix(k));
+    for (const auto& name : names) header += "," + CsvField(name + suffix(k));
     header += ",expected_value" + suffix(k);
   }
   out.Write(header + "\n");
@@ -172,6 +184,38 @@ void WriteReasons(const std::vector<std::vector<explain::Reason>>& reasons, cons
   }
 }
 
+// "--group NAME=a,b": the members by model feature name.
+std::vector<explain::FeatureGroup> ParseGroups(const gbdt::GbdtModel& model, const std::vector<std::string>& specs) {
+  std::vector<explain::FeatureGroup> groups;
+  for (const std::string& spec : specs) {
+    const auto eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw InvalidArgument("a group is written NAME=feature,feature",
+                            {.field = "--group", .field_kind = "option", .value = spec,
+                             .expected = "NAME=feature,feature,..."});
+    }
+    explain::FeatureGroup g{.name = spec.substr(0, eq)};
+    std::size_t begin = eq + 1;
+    while (begin <= spec.size()) {
+      const std::size_t end = std::min(spec.find(',', begin), spec.size());
+      const std::string member = spec.substr(begin, end - begin);
+      int index = -1;
+      for (std::size_t f = 0; f < model.features.size(); ++f) {
+        if (model.features[f].name == member) index = static_cast<int>(f);
+      }
+      if (index < 0) {
+        throw InvalidArgument("a group member is not a model feature",
+                              {.field = "--group", .field_kind = "option", .value = member,
+                               .expected = "one of the model's features"});
+      }
+      g.members.push_back(index);
+      begin = end + 1;
+    }
+    groups.push_back(std::move(g));
+  }
+  return groups;
+}
+
 void RunExplain(const ExplainArgs& a, const GlobalOptions& global) {
   if (a.reasons_given && a.reasons < 1) {
     throw InvalidArgument("the number of reasons must be positive",
@@ -183,6 +227,16 @@ void RunExplain(const ExplainArgs& a, const GlobalOptions& global) {
   if (a.reasons_given && model.num_outputs() != 1) {
     throw Unsupported("reason codes explain one score; a multiclass model has one per class",
                       {.field = "--reasons", .field_kind = "option", .expected = "a binary or regression model"});
+  }
+  if (a.scale != "margin" && a.scale != "probability") {
+    throw InvalidArgument("unknown attribution scale", {.field = "--scale", .field_kind = "option", .value = a.scale,
+                                                        .expected = "margin or probability"});
+  }
+  if ((a.reasons_given || a.interactions) && (a.scale != "margin" || !a.groups.empty())) {
+    throw InvalidArgument("--scale probability and --group apply to contributions only (not yet to reasons or "
+                          "interactions)",
+                          {.field = a.groups.empty() ? "--scale" : "--group", .field_kind = "option",
+                           .expected = "contributions output"});
   }
   if (a.reasons_given && a.interactions) {
     throw InvalidArgument("--reasons and --interactions write different tables",
@@ -207,7 +261,15 @@ void RunExplain(const ExplainArgs& a, const GlobalOptions& global) {
     const auto reasons = explain::ReasonCodes(model, shap, {.max_reasons = a.reasons, .schema = &table.schema});
     WriteReasons(reasons, shap, ids, id_name, a.json, out);
   } else {
-    WriteContributions(model, shap, ids, id_name, a.json, out);
+    std::vector<std::string> names;
+    for (const auto& f : model.features) names.push_back(f.name);
+    explain::ShapMatrix values = a.scale == "probability" ? explain::ToProbabilityScale(model, shap) : shap;
+    if (!a.groups.empty()) {
+      explain::GroupedShap grouped = explain::GroupContributions(model, values, ParseGroups(model, a.groups));
+      names = std::move(grouped.names);
+      values = std::move(grouped.values);
+    }
+    WriteContributions(model, values, names, a.scale, ids, id_name, a.json, out);
   }
   out.Close();
 }
@@ -226,6 +288,12 @@ void RegisterExplain(CLI::App& app, GlobalOptions& global) {
                       ->default_str("4");
   explain->add_flag("--interactions", a->interactions,
                     "Write SHAP interaction values (one line per row and feature) instead of contributions");
+  explain->add_option("--scale", a->scale,
+                      "margin (exact SHAP, default) or probability (margin contributions rescaled to sum to the "
+                      "probability; an approximation, binary models)");
+  explain->add_option("--group", a->groups,
+                      "NAME=feature,feature: explain these features as one factor (sum of their contributions); "
+                      "repeatable");
   explain->add_option("--id-column", a->id_column, "Column written beside each row (default: row number)");
   explain->add_option("-o,--output", a->output, "File to write (default: standard output)");
   explain->add_flag("--json", a->json, "Write JSON instead of CSV");
