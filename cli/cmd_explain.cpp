@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "finai/core/error.hpp"
+#include "finai/explain/interventional.hpp"
 #include "finai/explain/reason_codes.hpp"
 #include "finai/explain/transform.hpp"
 #include "finai/explain/tree_shap.hpp"
@@ -27,6 +28,7 @@ struct ExplainArgs {
   int reasons = 0;
   bool reasons_given = false;
   bool interactions = false;
+  std::string background;  // CSV of background rows: interventional TreeSHAP
   std::string scale = "margin";
   std::vector<std::string> groups;  // "NAME=feature,feature,..."
   bool json = false;
@@ -66,7 +68,21 @@ std::string CsvField(const std::string& text) {
   return out + "\"";
 }
 
-void WriteContributions(const gbdt::GbdtModel& model, const explain::ShapMatrix& shap,
+// How the values were computed, as the JSON output records it.
+struct Method {
+  std::string name = "path-dependent TreeSHAP";
+  std::string background;  // interventional: the background file and its rows
+  std::int64_t background_rows = 0;
+  void AddTo(Json& doc) const {
+    doc["method"] = name;
+    if (!background.empty()) {
+      doc["background"] = background;
+      doc["background_rows"] = background_rows;
+    }
+  }
+};
+
+void WriteContributions(const gbdt::GbdtModel& model, const explain::ShapMatrix& shap, const Method& method,
                         const std::vector<std::string>& names, const std::string& scale,
                         const std::vector<std::string>& ids, const std::string& id_name, bool json, Output& out) {
   const bool multi = shap.outputs > 1;
@@ -84,7 +100,9 @@ void WriteContributions(const gbdt::GbdtModel& model, const explain::ShapMatrix&
       }
       rows.push_back(std::move(row));
     }
-    Json doc{{"method", "path-dependent TreeSHAP"}, {"scale", scale}};
+    Json doc = Json::object();
+    method.AddTo(doc);
+    doc["scale"] = scale;
     if (scale == "probability") {
       doc["scale_method"] = "margin contributions scaled by (p - p0) / (margin - expected margin); approximate";
     }
@@ -98,7 +116,7 @@ void WriteContributions(const gbdt::GbdtModel& model, const explain::ShapMatrix&
   std::string header = CsvField(id_name);
   for (int k = 0; k < shap.outputs; ++k) {
     for (const auto& name : names) header += "," + CsvField(name + suffix(k));
-    header += ",expected_value" + suffix(k);
+    header += (method.background.empty() ? ",expected_value" : ",background_mean") + suffix(k);
   }
   out.Write(header + "\n");
   std::string line;
@@ -158,6 +176,7 @@ void WriteInteractions(const gbdt::GbdtModel& model, const explain::InteractionM
 }
 
 void WriteReasons(const std::vector<std::vector<explain::Reason>>& reasons, const explain::ShapMatrix& shap,
+                  const Method& method,
                   const std::vector<std::string>& ids, const std::string& id_name, bool json, Output& out) {
   if (json) {
     Json rows = Json::array();
@@ -170,7 +189,10 @@ void WriteReasons(const std::vector<std::vector<explain::Reason>>& reasons, cons
       }
       rows.push_back({{id_name, ids[r]}, {"margin", margin}, {"reasons", std::move(list)}});
     }
-    out.Write(Json{{"method", "path-dependent TreeSHAP"}, {"rows", std::move(rows)}}.dump(2) + "\n");
+    Json doc = Json::object();
+    method.AddTo(doc);
+    doc["rows"] = std::move(rows);
+    out.Write(doc.dump(2) + "\n");
     return;
   }
   // Long format: one line per reason, rank 1 the strongest; a row without any reason has no line.
@@ -238,6 +260,11 @@ void RunExplain(const ExplainArgs& a, const GlobalOptions& global) {
                           {.field = a.groups.empty() ? "--scale" : "--group", .field_kind = "option",
                            .expected = "contributions output"});
   }
+  if (a.interactions && !a.background.empty()) {
+    throw InvalidArgument("interaction values are path-dependent only (not yet against a background)",
+                          {.field = "--background", .field_kind = "option", .value = a.background,
+                           .expected = "no --background with --interactions"});
+  }
   if (a.reasons_given && a.interactions) {
     throw InvalidArgument("--reasons and --interactions write different tables",
                           {.field = "--interactions", .field_kind = "option", .expected = "one of the two"});
@@ -256,10 +283,19 @@ void RunExplain(const ExplainArgs& a, const GlobalOptions& global) {
     out.Close();
     return;
   }
-  const explain::ShapMatrix shap = explainer.Explain(x, ctx);
+  Method method;
+  explain::ShapMatrix shap;
+  if (a.background.empty()) {
+    shap = explainer.Explain(x, ctx);
+  } else {
+    const CsvTable background = LoadData(a.background, a.data, ctx);
+    const gbdt::FeatureMatrix b = gbdt::BuildFeatureMatrix(model, background.frame, ctx);
+    method = {.name = "interventional TreeSHAP", .background = a.background, .background_rows = b.rows};
+    shap = explain::InterventionalShapValues(model, x, b, ctx);
+  }
   if (a.reasons_given) {
     const auto reasons = explain::ReasonCodes(model, shap, {.max_reasons = a.reasons, .schema = &table.schema});
-    WriteReasons(reasons, shap, ids, id_name, a.json, out);
+    WriteReasons(reasons, shap, method, ids, id_name, a.json, out);
   } else {
     std::vector<std::string> names;
     for (const auto& f : model.features) names.push_back(f.name);
@@ -269,7 +305,7 @@ void RunExplain(const ExplainArgs& a, const GlobalOptions& global) {
       names = std::move(grouped.names);
       values = std::move(grouped.values);
     }
-    WriteContributions(model, values, names, a.scale, ids, id_name, a.json, out);
+    WriteContributions(model, values, method, names, a.scale, ids, id_name, a.json, out);
   }
   out.Close();
 }
@@ -288,6 +324,9 @@ void RegisterExplain(CLI::App& app, GlobalOptions& global) {
                       ->default_str("4");
   explain->add_flag("--interactions", a->interactions,
                     "Write SHAP interaction values (one line per row and feature) instead of contributions");
+  explain->add_option("--background", a->background,
+                      "CSV of background rows (e.g. all applicants, or those near the cut-off): interventional "
+                      "TreeSHAP against them instead of the training covers");
   explain->add_option("--scale", a->scale,
                       "margin (exact SHAP, default) or probability (margin contributions rescaled to sum to the "
                       "probability; an approximation, binary models)");
