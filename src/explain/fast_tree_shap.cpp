@@ -72,6 +72,7 @@ struct FlatNode {
   std::int32_t split_feature = -1;
   std::int32_t category_set = -1;
   std::int32_t node = -1;         // index in the model's tree
+  std::int32_t right_child = -1;  // preorder index of the right child (the left child is the next node)
   double threshold = 0;
   double leaf_value = 0;          // 0 for internal nodes
   std::uint8_t is_left = 0;
@@ -179,6 +180,9 @@ FlatTree Flatten(const Tree& tree, int output) {
       stack.push_back({n.left, p});
     }
   }
+  for (std::size_t p = 1; p < flat.nodes.size(); ++p) {
+    if (!flat.nodes[p].is_left) flat.nodes[static_cast<std::size_t>(flat.nodes[p].parent)].right_child = static_cast<std::int32_t>(p);
+  }
   flat.t = t;
   flat.w = w;
   flat.leaf_begin.push_back(0);
@@ -243,26 +247,28 @@ void ExplainTree(const GbdtModel& model, const FlatTree& flat, const double* row
 #pragma GCC unroll 8
     for (int k = 0; k < q; ++k) to[k] = from[k] * ratio[k];
   }
-  std::fill(sum, sum + count * q, 0.0);
+  // Children come after their parent in preorder, so walking backwards every G is complete when it is needed.
   for (std::size_t p = count; p-- > 1;) {
     const FlatNode& n = nodes[p];
     double* g = sum + p * q;
     if (n.is_leaf) {
       const double v = n.leaf_value;
       const double* pr = prod + p * q;
-  #pragma GCC unroll 8
-    for (int k = 0; k < q; ++k) g[k] = v * pr[k];
+#pragma GCC unroll 8
+      for (int k = 0; k < q; ++k) g[k] = v * pr[k];
+    } else {
+      const double* left = sum + (p + 1) * q;
+      const double* right = sum + static_cast<std::size_t>(n.right_child) * q;
+#pragma GCC unroll 8
+      for (int k = 0; k < q; ++k) g[k] = left[k] + right[k];
     }
     if (cases[p] != kCold) {
       const double* delta = flat.delta.data() + (p * 3 + cases[p]) * q;
       double total = 0;
-  #pragma GCC unroll 8
-    for (int k = 0; k < q; ++k) total += delta[k] * g[k];
+#pragma GCC unroll 8
+      for (int k = 0; k < q; ++k) total += delta[k] * g[k];
       phi[n.edge_feature] += total;
     }
-    double* up = sum + static_cast<std::size_t>(n.parent) * q;
-#pragma GCC unroll 8
-    for (int k = 0; k < q; ++k) up[k] += g[k];
   }
 }
 
