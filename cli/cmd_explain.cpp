@@ -2,12 +2,15 @@
 // codes of every row (top-k factors toward refusal, texts from the schema, sensitive features never given).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "finai/core/error.hpp"
+#include "finai/explain/interventional.hpp"
 #include "finai/explain/reason_codes.hpp"
+#include "finai/explain/transform.hpp"
 #include "finai/explain/tree_shap.hpp"
 #include "finai/models/gbdt/model_io.hpp"
 
@@ -24,6 +27,10 @@ struct ExplainArgs {
   std::string id_column;
   int reasons = 0;
   bool reasons_given = false;
+  bool interactions = false;
+  std::string background;  // CSV of background rows: interventional TreeSHAP
+  std::string scale = "margin";
+  std::vector<std::string> groups;  // "NAME=feature,feature,..."
   bool json = false;
 };
 
@@ -61,7 +68,22 @@ std::string CsvField(const std::string& text) {
   return out + "\"";
 }
 
-void WriteContributions(const gbdt::GbdtModel& model, const explain::ShapMatrix& shap,
+// How the values were computed, as the JSON output records it.
+struct Method {
+  std::string name = "path-dependent TreeSHAP";
+  std::string background;  // interventional: the background file and its rows
+  std::int64_t background_rows = 0;
+  void AddTo(Json& doc) const {
+    doc["method"] = name;
+    if (!background.empty()) {
+      doc["background"] = background;
+      doc["background_rows"] = background_rows;
+    }
+  }
+};
+
+void WriteContributions(const gbdt::GbdtModel& model, const explain::ShapMatrix& shap, const Method& method,
+                        const std::vector<std::string>& names, const std::string& scale,
                         const std::vector<std::string>& ids, const std::string& id_name, bool json, Output& out) {
   const bool multi = shap.outputs > 1;
   auto suffix = [&](int k) { return multi ? "_" + model.class_labels[static_cast<std::size_t>(k)] : std::string(); };
@@ -71,21 +93,30 @@ void WriteContributions(const gbdt::GbdtModel& model, const explain::ShapMatrix&
       Json row{{id_name, ids[static_cast<std::size_t>(r)]}};
       for (int k = 0; k < shap.outputs; ++k) {
         Json contributions = Json::object();
-        for (int j = 0; j < shap.features; ++j) contributions[model.features[j].name] = shap.at(r, k, j);
+        for (int j = 0; j < shap.features; ++j) contributions[names[static_cast<std::size_t>(j)]] = shap.at(r, k, j);
         Json entry{{"contributions", std::move(contributions)}, {"expected_value", shap.at(r, k, shap.features)}};
         if (multi) row[model.class_labels[static_cast<std::size_t>(k)]] = std::move(entry);
         else row.update(entry);
       }
       rows.push_back(std::move(row));
     }
-    Json doc{{"method", "path-dependent TreeSHAP"}, {"scale", "margin"}, {"rows", std::move(rows)}};
+    Json doc = Json::object();
+    method.AddTo(doc);
+    doc["scale"] = scale;
+    if (scale == "probability") {
+      doc["scale_method"] = "margin contributions scaled by (p - p0) / (margin - expected margin); approximate";
+    }
+    if (static_cast<std::size_t>(shap.features) != model.features.size()) {
+      doc["grouping"] = "a group's contribution is the sum of its members' contributions";
+    }
+    doc["rows"] = std::move(rows);
     out.Write(doc.dump(2) + "\n");
     return;
   }
   std::string header = CsvField(id_name);
   for (int k = 0; k < shap.outputs; ++k) {
-    for (const auto& f : model.features) header += "," + CsvField(f.name + suffix(k));
-    header += ",expected_value" + suffix(k);
+    for (const auto& name : names) header += "," + CsvField(name + suffix(k));
+    header += (method.background.empty() ? ",expected_value" : ",background_mean") + suffix(k);
   }
   out.Write(header + "\n");
   std::string line;
@@ -99,7 +130,53 @@ void WriteContributions(const gbdt::GbdtModel& model, const explain::ShapMatrix&
   }
 }
 
+// One line per (row, [class,] feature i): the interaction values (i, j) for every feature j and the expected-value
+// column; line i sums to feature i's contribution, the expected_value line holds the expected value.
+void WriteInteractions(const gbdt::GbdtModel& model, const explain::InteractionMatrix& inter,
+                       const std::vector<std::string>& ids, const std::string& id_name, bool json, Output& out) {
+  const bool multi = inter.outputs > 1;
+  auto name = [&](int j) { return j < inter.features ? model.features[static_cast<std::size_t>(j)].name
+                                                     : std::string("expected_value"); };
+  if (json) {
+    Json rows = Json::array();
+    for (std::int64_t r = 0; r < inter.rows; ++r) {
+      Json row{{id_name, ids[static_cast<std::size_t>(r)]}};
+      for (int k = 0; k < inter.outputs; ++k) {
+        Json table = Json::object();
+        for (int i = 0; i < inter.width(); ++i) {
+          Json line = Json::object();
+          for (int j = 0; j < inter.width(); ++j) line[name(j)] = inter.at(r, k, i, j);
+          table[name(i)] = std::move(line);
+        }
+        if (multi) row[model.class_labels[static_cast<std::size_t>(k)]] = Json{{"interactions", std::move(table)}};
+        else row["interactions"] = std::move(table);
+      }
+      rows.push_back(std::move(row));
+    }
+    Json doc{{"method", "path-dependent TreeSHAP interaction values"}, {"scale", "margin"}, {"rows", std::move(rows)}};
+    out.Write(doc.dump(2) + "\n");
+    return;
+  }
+  std::string header = CsvField(id_name) + (multi ? ",class" : "") + ",feature";
+  for (int j = 0; j < inter.width(); ++j) header += "," + CsvField(name(j));
+  out.Write(header + "\n");
+  std::string line;
+  for (std::int64_t r = 0; r < inter.rows; ++r) {
+    for (int k = 0; k < inter.outputs; ++k) {
+      for (int i = 0; i < inter.width(); ++i) {
+        line = CsvField(ids[static_cast<std::size_t>(r)]);
+        if (multi) line += "," + CsvField(model.class_labels[static_cast<std::size_t>(k)]);
+        line += "," + CsvField(name(i));
+        for (int j = 0; j < inter.width(); ++j) line += fmt::format(",{}", inter.at(r, k, i, j));
+        line += '\n';
+        out.Write(line);
+      }
+    }
+  }
+}
+
 void WriteReasons(const std::vector<std::vector<explain::Reason>>& reasons, const explain::ShapMatrix& shap,
+                  const Method& method,
                   const std::vector<std::string>& ids, const std::string& id_name, bool json, Output& out) {
   if (json) {
     Json rows = Json::array();
@@ -112,7 +189,10 @@ void WriteReasons(const std::vector<std::vector<explain::Reason>>& reasons, cons
       }
       rows.push_back({{id_name, ids[r]}, {"margin", margin}, {"reasons", std::move(list)}});
     }
-    out.Write(Json{{"method", "path-dependent TreeSHAP"}, {"rows", std::move(rows)}}.dump(2) + "\n");
+    Json doc = Json::object();
+    method.AddTo(doc);
+    doc["rows"] = std::move(rows);
+    out.Write(doc.dump(2) + "\n");
     return;
   }
   // Long format: one line per reason, rank 1 the strongest; a row without any reason has no line.
@@ -124,6 +204,38 @@ void WriteReasons(const std::vector<std::vector<explain::Reason>>& reasons, cons
                             reason.contribution));
     }
   }
+}
+
+// "--group NAME=a,b": the members by model feature name.
+std::vector<explain::FeatureGroup> ParseGroups(const gbdt::GbdtModel& model, const std::vector<std::string>& specs) {
+  std::vector<explain::FeatureGroup> groups;
+  for (const std::string& spec : specs) {
+    const auto eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw InvalidArgument("a group is written NAME=feature,feature",
+                            {.field = "--group", .field_kind = "option", .value = spec,
+                             .expected = "NAME=feature,feature,..."});
+    }
+    explain::FeatureGroup g{.name = spec.substr(0, eq)};
+    std::size_t begin = eq + 1;
+    while (begin <= spec.size()) {
+      const std::size_t end = std::min(spec.find(',', begin), spec.size());
+      const std::string member = spec.substr(begin, end - begin);
+      int index = -1;
+      for (std::size_t f = 0; f < model.features.size(); ++f) {
+        if (model.features[f].name == member) index = static_cast<int>(f);
+      }
+      if (index < 0) {
+        throw InvalidArgument("a group member is not a model feature",
+                              {.field = "--group", .field_kind = "option", .value = member,
+                               .expected = "one of the model's features"});
+      }
+      g.members.push_back(index);
+      begin = end + 1;
+    }
+    groups.push_back(std::move(g));
+  }
+  return groups;
 }
 
 void RunExplain(const ExplainArgs& a, const GlobalOptions& global) {
@@ -138,20 +250,62 @@ void RunExplain(const ExplainArgs& a, const GlobalOptions& global) {
     throw Unsupported("reason codes explain one score; a multiclass model has one per class",
                       {.field = "--reasons", .field_kind = "option", .expected = "a binary or regression model"});
   }
+  if (a.scale != "margin" && a.scale != "probability") {
+    throw InvalidArgument("unknown attribution scale", {.field = "--scale", .field_kind = "option", .value = a.scale,
+                                                        .expected = "margin or probability"});
+  }
+  if ((a.reasons_given || a.interactions) && (a.scale != "margin" || !a.groups.empty())) {
+    throw InvalidArgument("--scale probability and --group apply to contributions only (not yet to reasons or "
+                          "interactions)",
+                          {.field = a.groups.empty() ? "--scale" : "--group", .field_kind = "option",
+                           .expected = "contributions output"});
+  }
+  if (a.interactions && !a.background.empty()) {
+    throw InvalidArgument("interaction values are path-dependent only (not yet against a background)",
+                          {.field = "--background", .field_kind = "option", .value = a.background,
+                           .expected = "no --background with --interactions"});
+  }
+  if (a.reasons_given && a.interactions) {
+    throw InvalidArgument("--reasons and --interactions write different tables",
+                          {.field = "--interactions", .field_kind = "option", .expected = "one of the two"});
+  }
   const CsvTable table = LoadData(a.data_file, a.data, ctx);
   const gbdt::FeatureMatrix x = gbdt::BuildFeatureMatrix(model, table.frame, ctx);
-  const explain::ShapMatrix shap = explain::ShapValues(model, x, ctx);
+  const explain::TreeShapExplainer explainer(model);
   const Column* id = a.id_column.empty() ? nullptr : &table.frame.column(a.id_column);
   std::vector<std::string> ids;
   ids.reserve(static_cast<std::size_t>(x.rows));
   for (std::int64_t r = 0; r < x.rows; ++r) ids.push_back(id ? id->ValueText(r) : std::to_string(r + 1));
   const std::string id_name = a.id_column.empty() ? "row" : a.id_column;
   Output out(a.output);
+  if (a.interactions) {
+    WriteInteractions(model, explainer.Interactions(x, ctx), ids, id_name, a.json, out);
+    out.Close();
+    return;
+  }
+  Method method;
+  explain::ShapMatrix shap;
+  if (a.background.empty()) {
+    shap = explainer.Explain(x, ctx);
+  } else {
+    const CsvTable background = LoadData(a.background, a.data, ctx);
+    const gbdt::FeatureMatrix b = gbdt::BuildFeatureMatrix(model, background.frame, ctx);
+    method = {.name = "interventional TreeSHAP", .background = a.background, .background_rows = b.rows};
+    shap = explain::InterventionalShapValues(model, x, b, ctx);
+  }
   if (a.reasons_given) {
     const auto reasons = explain::ReasonCodes(model, shap, {.max_reasons = a.reasons, .schema = &table.schema});
-    WriteReasons(reasons, shap, ids, id_name, a.json, out);
+    WriteReasons(reasons, shap, method, ids, id_name, a.json, out);
   } else {
-    WriteContributions(model, shap, ids, id_name, a.json, out);
+    std::vector<std::string> names;
+    for (const auto& f : model.features) names.push_back(f.name);
+    explain::ShapMatrix values = a.scale == "probability" ? explain::ToProbabilityScale(model, shap) : shap;
+    if (!a.groups.empty()) {
+      explain::GroupedShap grouped = explain::GroupContributions(model, values, ParseGroups(model, a.groups));
+      names = std::move(grouped.names);
+      values = std::move(grouped.values);
+    }
+    WriteContributions(model, values, method, names, a.scale, ids, id_name, a.json, out);
   }
   out.Close();
 }
@@ -168,6 +322,17 @@ void RegisterExplain(CLI::App& app, GlobalOptions& global) {
                                       "(4 if given without a number)")
                       ->expected(0, 1)
                       ->default_str("4");
+  explain->add_flag("--interactions", a->interactions,
+                    "Write SHAP interaction values (one line per row and feature) instead of contributions");
+  explain->add_option("--background", a->background,
+                      "CSV of background rows (e.g. all applicants, or those near the cut-off): interventional "
+                      "TreeSHAP against them instead of the training covers");
+  explain->add_option("--scale", a->scale,
+                      "margin (exact SHAP, default) or probability (margin contributions rescaled to sum to the "
+                      "probability; an approximation, binary models)");
+  explain->add_option("--group", a->groups,
+                      "NAME=feature,feature: explain these features as one factor (sum of their contributions); "
+                      "repeatable");
   explain->add_option("--id-column", a->id_column, "Column written beside each row (default: row number)");
   explain->add_option("-o,--output", a->output, "File to write (default: standard output)");
   explain->add_flag("--json", a->json, "Write JSON instead of CSV");

@@ -2,6 +2,8 @@
 // the fast path, the oracle and the expected value, so that they describe the same conditional expectation.
 #pragma once
 
+#include "finai/models/gbdt/model.hpp"
+#include "finai/models/gbdt/predict.hpp"
 #include "finai/models/gbdt/tree.hpp"
 
 namespace finai::explain::detail {
@@ -14,5 +16,8 @@ inline double LeftShare(const gbdt::Tree& tree, const gbdt::TreeNode& node) {
   const double total = left + right;
   return total > 0 ? left / total : 0.5;
 }
+
+// InvalidArgument unless x has the model's columns and rows x columns values.
+void CheckMatrixFits(const gbdt::GbdtModel& model, const gbdt::FeatureMatrix& x);
 
 }  // namespace finai::explain::detail

@@ -83,3 +83,64 @@ ShapMatrix ReferenceShapValues(const GbdtModel& model, const gbdt::FeatureMatrix
 }
 
 }  // namespace finai::explain
+
+namespace finai::explain {
+
+InteractionMatrix ReferenceShapInteractionValues(const GbdtModel& model, const gbdt::FeatureMatrix& x,
+                                                 int max_features) {
+  const int m = static_cast<int>(model.features.size());
+  if (m > max_features || m > 16 || m < 2) {
+    throw InvalidArgument("the brute-force SHAP interaction oracle enumerates every subset of features",
+                          {.field = "features", .field_kind = "parameter", .value = std::to_string(m),
+                           .expected = "2 to " + std::to_string(std::min(max_features, 16)) + " features"});
+  }
+  const ShapMatrix phi = ReferenceShapValues(model, x, max_features);
+  InteractionMatrix out;
+  out.rows = x.rows;
+  out.outputs = model.num_outputs();
+  out.features = m;
+  const auto width = static_cast<std::size_t>(m + 1);
+  out.values.assign(static_cast<std::size_t>(out.rows) * out.outputs * width * width, 0.0);
+  // Weight of a subset of size s not holding i or j: s! (m - s - 2)! / (m - 1)!.
+  std::vector<double> weight(static_cast<std::size_t>(m - 1), 0.0);
+  for (int s = 0; s + 2 <= m; ++s) {
+    weight[static_cast<std::size_t>(s)] =
+        std::exp(std::lgamma(s + 1.0) + std::lgamma(m - s - 1.0) - std::lgamma(m + 0.0));
+  }
+  const std::uint32_t subsets = 1U << m;
+  std::vector<double> v(subsets);
+  for (std::int64_t r = 0; r < x.rows; ++r) {
+    const double* row = x.values.data() + static_cast<std::size_t>(r) * x.cols;
+    for (int k = 0; k < out.outputs; ++k) {
+      std::fill(v.begin(), v.end(), 0.0);
+      for (std::size_t t = 0; t < model.trees.size(); ++t) {
+        const int output = model.tree_class.empty() ? 0 : model.tree_class[t];
+        if (output != k || model.trees[t].nodes.empty()) continue;
+        for (std::uint32_t s = 0; s < subsets; ++s) v[s] += ConditionalValue(model, model.trees[t], 0, row, s);
+      }
+      double* b = out.values.data() + (static_cast<std::size_t>(r) * out.outputs + k) * width * width;
+      for (int i = 0; i < m; ++i) {
+        for (int j = i + 1; j < m; ++j) {
+          const std::uint32_t bi = 1U << i, bj = 1U << j;
+          double total = 0;
+          for (std::uint32_t s = 0; s < subsets; ++s) {
+            if (s & (bi | bj)) continue;
+            total += weight[static_cast<std::size_t>(__builtin_popcount(s))] *
+                     (v[s | bi | bj] - v[s | bi] - v[s | bj] + v[s]);
+          }
+          b[static_cast<std::size_t>(i) * width + j] = total / 2;
+          b[static_cast<std::size_t>(j) * width + i] = total / 2;
+        }
+      }
+      for (int i = 0; i < m; ++i) {
+        double rest = 0;
+        for (int j = 0; j < m; ++j) rest += j == i ? 0.0 : b[static_cast<std::size_t>(i) * width + j];
+        b[static_cast<std::size_t>(i) * width + i] = phi.at(r, k, i) - rest;
+      }
+      b[width * width - 1] = phi.at(r, k, m);
+    }
+  }
+  return out;
+}
+
+}  // namespace finai::explain

@@ -1,4 +1,4 @@
-// Exact path-dependent TreeSHAP (Lundberg, Erion, Chen et al., "From local explanations to global understanding
+// The second reference: exact path-dependent TreeSHAP (Lundberg, Erion, Chen et al., "From local explanations to global understanding
 // with explainable AI for trees", Nature Machine Intelligence 2020, Algorithm 2). A depth-first walk keeps, for the
 // unique features on the path to the current node, the weights of every subset size of the Shapley sum; EXTEND adds
 // a feature, UNWIND removes one, and at each leaf every path feature gets (one - zero fraction) times the unwound
@@ -159,13 +159,19 @@ std::vector<double> ExpectedValues(const GbdtModel& model) {
   return expected;
 }
 
-ShapMatrix ShapValues(const GbdtModel& model, const gbdt::FeatureMatrix& x, const Context& ctx) {
+namespace detail {
+void CheckMatrixFits(const GbdtModel& model, const gbdt::FeatureMatrix& x) {
   if (x.cols != static_cast<int>(model.features.size()) ||
       x.values.size() != static_cast<std::size_t>(x.rows) * static_cast<std::size_t>(std::max(x.cols, 0))) {
     throw InvalidArgument("the feature matrix does not fit the model (build it with BuildFeatureMatrix)",
                           {.field = "cols", .field_kind = "parameter", .value = std::to_string(x.cols),
                            .expected = std::to_string(model.features.size()) + " columns, rows x columns values"});
   }
+}
+}  // namespace detail
+
+ShapMatrix Algorithm2ShapValues(const GbdtModel& model, const gbdt::FeatureMatrix& x, const Context& ctx) {
+  detail::CheckMatrixFits(model, x);
   ShapMatrix out;
   out.rows = x.rows;
   out.outputs = model.num_outputs();

@@ -10,6 +10,7 @@ For each model NAME it writes into this folder
     NAME_shap.csv      booster.predict(..., pred_contribs=True) at 17 significant digits: one column per feature, then
                        "bias" (XGBoost's expected value, base_score's margin included); multiclass: output k's
                        columns are suffixed _k
+    NAME_interactions.csv  (binary model only) booster.predict(..., pred_interactions=True), see write_interactions
 Everything is seeded and single-threaded, so a re-run writes the same files.
 """
 import csv
@@ -24,6 +25,20 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 def fmt(v):
     return "" if np.isnan(v) else "%.17g" % v
+
+
+def write_interactions(name, booster, names, dmatrix, rows):
+    """booster.predict(pred_interactions=True): one line per row, (features + 1)^2 columns "a:b" (row feature a,
+    column feature b, "bias" last), 17 significant digits. Each row block's line a sums to a's contribution."""
+    inter = np.asarray(booster.predict(dmatrix, pred_interactions=True), dtype=np.float64)
+    contribs = np.asarray(booster.predict(dmatrix, pred_contribs=True), dtype=np.float64)
+    assert np.max(np.abs(inter.sum(axis=2) - contribs)) < 1e-4
+    full = names + ["bias"]
+    with open(os.path.join(HERE, name + "_interactions.csv"), "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow([a + ":" + b for a in full for b in full])
+        for row in inter.reshape(rows, len(full) * len(full)):
+            w.writerow([fmt(v) for v in row])
 
 
 def write(name, booster, names, x, dmatrix, outputs):
@@ -67,6 +82,7 @@ def binary():
               "nthread": 1, "tree_method": "hist"}
     b = xgb.train(params, xgb.DMatrix(x, label=y, feature_names=names), num_boost_round=12)
     write("xgb_shap_binary", b, names, x[:80], xgb.DMatrix(x[:80], feature_names=names), 1)
+    write_interactions("xgb_shap_binary", b, names, xgb.DMatrix(x[:80], feature_names=names), 80)
 
 
 def categorical():

@@ -84,4 +84,58 @@ inline gbdt::GbdtModel TrainModel(const Frame& f, gbdt::ObjectiveKind objective,
   return gbdt::Train(f, SchemaOf(f), {}, p, ctx).model;
 }
 
+// A random tree grown to `depth` on `features` features (so features repeat along paths), random thresholds in
+// [-1, 1], random covers with some children that no training weight reached, and missing values sent either way.
+inline gbdt::Tree RandomDeepTree(Rng& rng, int features, int depth, double stop = 0.15) {
+  gbdt::Tree tree;
+  struct Pending {
+    std::int32_t index;
+    int level;
+    double cover;
+  };
+  tree.nodes.push_back({.cover = 100});
+  std::vector<Pending> stack = {{0, 0, 100}};
+  while (!stack.empty()) {
+    const Pending p = stack.back();
+    stack.pop_back();
+    if (p.level >= depth || (p.level > 2 && rng.Uniform() < stop)) {
+      tree.nodes[static_cast<std::size_t>(p.index)].value = rng.Normal();
+      continue;
+    }
+    const double u = rng.Uniform();
+    const double share = u < 0.05 ? 0.0 : u > 0.95 ? 1.0 : rng.Uniform();
+    const auto left = static_cast<std::int32_t>(tree.nodes.size());
+    gbdt::TreeNode& n = tree.nodes[static_cast<std::size_t>(p.index)];
+    n.left = left;
+    n.right = left + 1;
+    n.feature = static_cast<std::int32_t>(rng.Below(static_cast<std::uint64_t>(features)));
+    n.threshold = 2 * rng.Uniform() - 1;
+    n.default_left = rng.Uniform() < 0.5;
+    tree.nodes.push_back({.cover = p.cover * share});
+    tree.nodes.push_back({.cover = p.cover * (1 - share)});
+    stack.push_back({left, p.level + 1, p.cover * share});
+    stack.push_back({left + 1, p.level + 1, p.cover * (1 - share)});
+  }
+  return tree;
+}
+
+inline gbdt::GbdtModel RandomDeepModel(std::uint64_t seed, int features, int trees, int depth, double stop = 0.15) {
+  Rng rng(seed);
+  gbdt::GbdtModel model;
+  model.base_margin = {0.1};
+  for (int j = 0; j < features; ++j) model.features.push_back({.name = "f" + std::to_string(j)});
+  for (int t = 0; t < trees; ++t) {
+    model.trees.push_back(RandomDeepTree(rng, features, depth, stop));
+    model.tree_class.push_back(0);
+  }
+  return model;
+}
+
+inline gbdt::FeatureMatrix RandomRows(std::uint64_t seed, int rows, int cols) {
+  Rng rng(seed);
+  gbdt::FeatureMatrix x{.rows = rows, .cols = cols};
+  for (int i = 0; i < rows * cols; ++i) x.values.push_back(rng.Uniform() < 0.05 ? std::nan("") : 2.2 * rng.Uniform() - 1.1);
+  return x;
+}
+
 }  // namespace finai::explain::testing

@@ -157,3 +157,53 @@ TEST(TreeShap, OracleRefusesTooManyFeatures) {
 
 }  // namespace
 }  // namespace finai::explain
+
+namespace finai::explain {
+namespace {
+
+using testing::RandomDeepModel;
+using testing::RandomRows;
+
+void ExpectClose(const ShapMatrix& a, const ShapMatrix& b, double tolerance) {
+  ASSERT_EQ(a.values.size(), b.values.size());
+  for (std::size_t i = 0; i < a.values.size(); ++i) ASSERT_NEAR(a.values[i], b.values[i], tolerance) << i;
+}
+
+TEST(TreeShapFast, EqualsOracleOnDeepRandomTreesWithRepeatedFeatures) {
+  // Depth 14 on 4 features: paths carry each feature many times, some children have zero cover.
+  const gbdt::GbdtModel model = RandomDeepModel(31, 4, 3, 14);
+  EXPECT_GE(MaxDepth(model), 12);
+  const gbdt::FeatureMatrix x = RandomRows(32, 25, 4);
+  ExpectClose(ShapValues(model, x, Threads(1)), ReferenceShapValues(model, x), 1e-9);
+}
+
+TEST(TreeShapFast, EqualsAlgorithm2OnDeepWideRandomTrees) {
+  // Depth 16 on 40 features (beyond the oracle): up to 16 unique features on a path, 8 quadrature points.
+  const gbdt::GbdtModel model = RandomDeepModel(41, 40, 3, 16, 0.3);
+  EXPECT_GE(MaxDepth(model), 14);
+  const gbdt::FeatureMatrix x = RandomRows(42, 30, 40);
+  const ShapMatrix fast = ShapValues(model, x, Threads(2));
+  ExpectClose(fast, Algorithm2ShapValues(model, x, Threads(1)), 1e-9);
+  const std::vector<double> margin = gbdt::Predict(model, x, gbdt::PredictKind::kMargin, Threads(1));
+  for (std::int64_t r = 0; r < x.rows; ++r) {
+    double sum = 0;
+    for (int j = 0; j <= fast.features; ++j) sum += fast.at(r, 0, j);
+    ASSERT_NEAR(sum, margin[static_cast<std::size_t>(r)], 1e-9) << r;
+  }
+}
+
+TEST(TreeShapFast, EqualsAlgorithm2OnTrainedModels) {
+  const Frame train = RandomFrame(800, 6, 2, 51), test = RandomFrame(200, 6, 2, 52);
+  const gbdt::GbdtModel model = TrainModel(train, ObjectiveKind::kBinaryLogLoss, 15, 7, 51);
+  const gbdt::FeatureMatrix x = gbdt::BuildFeatureMatrix(model, test, Context());
+  ExpectClose(ShapValues(model, x, Threads(1)), Algorithm2ShapValues(model, x, Threads(1)), 1e-9);
+  // The single-row entry point gives the same row.
+  const TreeShapExplainer explainer(model);
+  const ShapMatrix all = explainer.Explain(x, Threads(1));
+  std::vector<double> one(static_cast<std::size_t>(all.width()));
+  explainer.ExplainRow(x.values.data() + 17 * x.cols, one.data());
+  for (int j = 0; j < all.width(); ++j) EXPECT_EQ(one[static_cast<std::size_t>(j)], all.at(17, 0, j));
+}
+
+}  // namespace
+}  // namespace finai::explain

@@ -108,6 +108,31 @@ TEST(XgboostShap, ComparisonDetectsAnotherModel) {
   for (std::size_t i = 0; i < a.values.size(); ++i) max_diff = std::max(max_diff, std::abs(a.values[i] - b.values[i]));
   EXPECT_GT(max_diff, 1e-3);
 }
+// pred_interactions of the binary model (make_xgb_shap.py, write_interactions): every (a, b) entry, bias included.
+TEST(XgboostShap, BinaryInteractionsEqualPredInteractions) {
+  const gbdt::GbdtModel model =
+      gbdt::ImportXgboostJson(ReadFileToString(FixturePath("xgb_shap_binary.json")), "xgb_shap_binary.json");
+  const gbdt::FeatureMatrix x = Matrix(model, ReadCsv("xgb_shap_binary_data.csv"));
+  const Csv expected = ReadCsv("xgb_shap_binary_interactions.csv");
+  const InteractionMatrix inter = ShapInteractionValues(model, x, Context());
+  ASSERT_EQ(static_cast<std::size_t>(inter.rows), expected.rows.size());
+  ASSERT_EQ(expected.header.size(), static_cast<std::size_t>(inter.width() * inter.width()));
+  EXPECT_EQ(expected.header[1], model.features[0].name + ":" + model.features[1].name);
+  double max_diff = 0, largest_off_diagonal = 0;
+  for (std::int64_t r = 0; r < inter.rows; ++r) {
+    for (int i = 0; i < inter.width(); ++i) {
+      for (int j = 0; j < inter.width(); ++j) {
+        const double xgb_value =
+            std::stod(expected.rows[static_cast<std::size_t>(r)][static_cast<std::size_t>(i * inter.width() + j)]);
+        max_diff = std::max(max_diff, std::abs(inter.at(r, 0, i, j) - xgb_value));
+        if (i != j) largest_off_diagonal = std::max(largest_off_diagonal, std::abs(xgb_value));
+      }
+    }
+  }
+  EXPECT_LT(max_diff, 1e-5);
+  EXPECT_GT(largest_off_diagonal, 1e-2);  // the fixture does hold interactions
+}
+
 TEST(XgboostShap, CategoricalEqualsPredContribs) { EXPECT_LT(MaxDifference("xgb_shap_categorical"), 1e-5); }
 TEST(XgboostShap, MulticlassEqualsPredContribs) { EXPECT_LT(MaxDifference("xgb_shap_multiclass"), 1e-5); }
 
