@@ -45,6 +45,7 @@ struct FairnessArgs {
   double test_fraction = 0.3;
   int rounds = 30, max_depth = 3, iterations = 20;
   double learning_rate = 0.1;
+  double multiplier_lr = 1.0;
 };
 
 std::vector<std::string> SplitList(const std::string& text) {
@@ -348,6 +349,7 @@ void RunMitigate(const FairnessArgs& a, const GlobalOptions& global) {
   opt.test_fraction = a.test_fraction;
   opt.min_group_size = a.min_group_size;
   opt.expgrad_iterations = a.iterations;
+  opt.multiplier_learning_rate = a.multiplier_lr;
   opt.learner = fairness::ParseLearner(a.learner);
   opt.logistic_l2 = a.l2;
   opt.target = a.target;
@@ -361,7 +363,8 @@ void RunMitigate(const FairnessArgs& a, const GlobalOptions& global) {
   const CsvTable table = LoadData(a.data_file, a.data, ctx);
   const fairness::Groups groups = fairness::BuildGroups(table.frame, specs);
   const fairness::TradeoffTable t = fairness::Mitigate(table.frame, table.schema, groups, opt, ctx);
-  const bool constrained = opt.method == fairness::Method::kExpGrad || opt.method == fairness::Method::kThresholds;
+  const bool constrained = opt.method == fairness::Method::kExpGrad || opt.method == fairness::Method::kThresholds ||
+                           opt.method == fairness::Method::kFairGbm;
   if (a.json) {
     Json out{{"method", fairness::MethodName(t.method)}, {"learner", fairness::LearnerName(opt.learner)}, {"level", t.level_name},
              {"needs_sensitive_at_decision", t.needs_sensitive_at_decision}, {"train_rows", t.train_rows},
@@ -444,9 +447,10 @@ void RegisterFairness(CLI::App& app, GlobalOptions& global) {
   AddCommon(mitigate, *mi);
   mitigate->add_option("--threshold", mi->threshold, "Predict the event when probability >= threshold")
       ->check(CLI::Range(0.0, 1.0));
-  mitigate->add_option("--method", mi->method, "reweighing, di-remover, expgrad, thresholds or reject-option")->required();
+  mitigate->add_option("--method", mi->method, "reweighing, di-remover, expgrad, thresholds, reject-option or "
+                       "fairgbm")->required();
   mitigate->add_option("--constraint", mi->constraint,
-                       "expgrad and thresholds: demographic_parity, equalized_odds or equal_opportunity");
+                       "expgrad, thresholds and fairgbm: demographic_parity, equalized_odds or equal_opportunity");
   mitigate->add_option("--grid", mi->grid, "Levels, comma-separated (default: the method's grid, docs/fairness.md)");
   mitigate->add_option("--test-fraction", mi->test_fraction, "Held-out share the table is measured on")
       ->check(CLI::Range(0.05, 0.9));
@@ -458,6 +462,7 @@ void RegisterFairness(CLI::App& app, GlobalOptions& global) {
   mitigate->add_option("--max-depth", mi->max_depth, "Depth of the trees");
   mitigate->add_option("--learning-rate", mi->learning_rate, "Learning rate");
   mitigate->add_option("--iterations", mi->iterations, "expgrad: iterations (models in the randomized mixture)");
+  mitigate->add_option("--multiplier-lr", mi->multiplier_lr, "fairgbm: step of the Lagrange multipliers' ascent (> 0)");
   mitigate->callback([mi, &global] { RunMitigate(*mi, global); });
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "finai/core/error.hpp"
 #include "finai/data/split.hpp"
@@ -37,6 +38,36 @@ struct Setup {
   int k = 0;
   const Context* ctx = nullptr;
 };
+
+// FairGBM-style constrained boosting on the training part (the groups are needed here only), scored on the test
+// part; the multipliers and the training part's gaps, as the trainer reports them, go into the note.
+std::pair<std::vector<double>, std::string> FairGbmTrainPredict(const Setup& s, double eps) {
+  std::vector<Column> cols = s.train.x.columns();
+  cols.push_back(Column::Float64(kLabel, s.train.y));
+  gbdt::TrainOptions opt{.target = kLabel, .features = s.features, .event = "1", .training_data_name = "fairness"};
+  gbdt::FairnessConstraint fc{.num_groups = s.k, .epsilon = eps,
+                              .multiplier_learning_rate = s.options->multiplier_learning_rate};
+  fc.group.assign(s.train.g.begin(), s.train.g.end());
+  switch (s.options->constraint) {
+    case Constraint::kDemographicParity: fc.kind = gbdt::FairnessConstraint::kDemographicParity; break;
+    case Constraint::kEqualOpportunity: fc.kind = gbdt::FairnessConstraint::kEqualOpportunity; break;
+    case Constraint::kEqualizedOdds: fc.kind = gbdt::FairnessConstraint::kEqualizedOdds; break;
+  }
+  opt.fairness = std::move(fc);
+  const gbdt::TrainResult r = gbdt::Train(Frame(std::move(cols)), *s.schema, opt, s.options->params, *s.ctx);
+  double largest = 0;
+  std::string gaps;
+  for (const auto& [name, value] : r.fairness) {
+    if (name.starts_with("fairness_lambda")) largest = std::max(largest, value);
+    if (name.starts_with("fairness_gap")) {
+      gaps += fmt::format("{}{} {:.4f}", gaps.empty() ? "" : ", ", name.substr(13, name.size() - 14), value);
+    }
+  }
+  std::string note = fmt::format("largest multiplier {:.3f}; on the training part, largest gap of a group's rate to "
+                                 "the overall rate: {}", largest, gaps);
+  return {gbdt::Predict(r.model, gbdt::BuildFeatureMatrix(r.model, s.test.x, *s.ctx), gbdt::PredictKind::kResponse, *s.ctx),
+          std::move(note)};
+}
 
 // Trains the learner (trees or logistic regression) on `x` (labels y, optional weights) and returns the event probabilities of each frame asked.
 std::vector<std::vector<double>> TrainPredict(const Setup& s, const Frame& x, std::span<const double> y,
@@ -193,6 +224,7 @@ std::vector<double> DefaultGrid(Method m) {
     case Method::kExpGrad: return {0.1, 0.05, 0.02, 0.01};
     case Method::kThresholds: return {1, 0.1, 0.05, 0.02, 0.01};
     case Method::kRejectOption: return {0, 0.05, 0.1, 0.15, 0.2};
+    case Method::kFairGbm: return {0.1, 0.05, 0.02, 0.01};
   }
   return {};
 }
@@ -241,6 +273,16 @@ TradeoffTable Mitigate(const Frame& frame, const Schema& schema, const Groups& g
     throw InvalidArgument("the logistic learner's L2 penalty must be positive", {.field = "--l2", .field_kind = "option",
                                                                                  .value = fmt::format("{}", options.logistic_l2),
                                                                                  .expected = "> 0"});
+  }
+  if (options.method == Method::kFairGbm && options.learner != Learner::kTrees) {
+    throw InvalidArgument("fairgbm constrains the boosting itself, so it needs the trees learner",
+                          {.field = "--learner", .field_kind = "option", .value = std::string(LearnerName(options.learner)),
+                           .expected = "trees"});
+  }
+  if (!(options.multiplier_learning_rate > 0) || !std::isfinite(options.multiplier_learning_rate)) {
+    throw InvalidArgument("the multipliers' learning rate must be positive",
+                          {.field = "--multiplier-lr", .field_kind = "option",
+                           .value = fmt::format("{}", options.multiplier_learning_rate), .expected = "> 0"});
   }
   const std::vector<double> grid = options.grid.empty() ? DefaultGrid(options.method) : options.grid;
   for (double level : grid) {
@@ -348,6 +390,16 @@ TradeoffTable Mitigate(const Frame& frame, const Schema& schema, const Groups& g
         for (int j = 0; j < s.k; ++j) {
           row.note += fmt::format("{}{}: {:.3f}", j ? "; " : "", groups.names[j], t[static_cast<std::size_t>(j)]);
         }
+        table.rows.push_back(std::move(row));
+      }
+      break;
+    }
+    case Method::kFairGbm: {
+      table.level_name = "tolerance";
+      for (double eps : grid) {
+        auto [p, note] = FairGbmTrainPredict(s, eps);
+        TradeoffRow row = Measure(s, eps, Decide(p, theta), p);
+        row.note = std::move(note);
         table.rows.push_back(std::move(row));
       }
       break;

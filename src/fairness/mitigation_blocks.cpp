@@ -17,8 +17,10 @@ Method ParseMethod(std::string_view name) {
   if (name == "expgrad") return Method::kExpGrad;
   if (name == "thresholds") return Method::kThresholds;
   if (name == "reject-option") return Method::kRejectOption;
+  if (name == "fairgbm") return Method::kFairGbm;
   throw InvalidArgument("unknown mitigation method", {.field = "--method", .field_kind = "option", .value = std::string(name),
-                                                      .expected = "reweighing, di-remover, expgrad, thresholds or reject-option"});
+                                                      .expected = "reweighing, di-remover, expgrad, thresholds, "
+                                                                  "reject-option or fairgbm"});
 }
 
 std::string_view MethodName(Method m) {
@@ -28,6 +30,7 @@ std::string_view MethodName(Method m) {
     case Method::kExpGrad: return "expgrad";
     case Method::kThresholds: return "thresholds";
     case Method::kRejectOption: return "reject-option";
+    case Method::kFairGbm: return "fairgbm";
   }
   return "?";
 }

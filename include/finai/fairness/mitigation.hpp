@@ -2,7 +2,8 @@
 // fairness over a grid of constraint levels, measured on a held-out test sample (docs/fairness.md).
 //
 //   pre-processing   reweighing (Kamiran & Calders 2012), disparate-impact remover (Feldman et al. 2015)
-//   in-processing    exponentiated-gradient reduction (Agarwal et al. 2018), demographic parity or equalized odds
+//   in-processing    exponentiated-gradient reduction (Agarwal et al. 2018), demographic parity or equalized odds;
+//                    FairGBM-style constrained boosting (Cruz et al. 2023), gbdt::TrainOptions::fairness
 //   post-processing  group thresholds at least cost, reject-option classification (Kamiran, Karim & Zhang 2012)
 //
 // needs_sensitive_at_decision says whether the sensitive attribute must be known when a new applicant is scored:
@@ -23,8 +24,9 @@
 
 namespace finai::fairness {
 
-enum class Method { kReweighing, kDiRemover, kExpGrad, kThresholds, kRejectOption };
-Method ParseMethod(std::string_view name);  // "reweighing", "di-remover", "expgrad", "thresholds", "reject-option"
+enum class Method { kReweighing, kDiRemover, kExpGrad, kThresholds, kRejectOption, kFairGbm };
+// "reweighing", "di-remover", "expgrad", "thresholds", "reject-option", "fairgbm"
+Method ParseMethod(std::string_view name);
 std::string_view MethodName(Method m);
 bool NeedsSensitiveAtDecision(Method m);
 
@@ -91,13 +93,14 @@ MixtureSolution SolveMixtureLp(std::span<const double> errors, const std::vector
 
 struct MitigationOptions {
   Method method = Method::kReweighing;
-  Constraint constraint = Constraint::kDemographicParity;  // expgrad and thresholds
+  Constraint constraint = Constraint::kDemographicParity;  // expgrad, thresholds and fairgbm
   std::vector<double> grid;           // levels; empty: the method's default grid (see docs/fairness.md)
   double threshold = 0.5;
   bool favorable_is_event = false;
   double test_fraction = 0.3;
   int min_group_size = 30;            // groups smaller than this in the test part are left out of the table's metrics
   int expgrad_iterations = 20;
+  double multiplier_learning_rate = 1.0;  // fairgbm: step of the Lagrange multipliers' ascent (> 0)
   Learner learner = Learner::kTrees;
   gbdt::GbdtParams params;            // the trees (few rounds)
   double logistic_l2 = 1.0;           // the logistic regression's L2 penalty on standardised slopes (> 0)

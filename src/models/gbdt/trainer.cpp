@@ -6,6 +6,7 @@
 #include <ctime>
 #include <limits>
 #include <numeric>
+#include <optional>
 
 #include "finai/core/error.hpp"
 #include "finai/core/parallel.hpp"
@@ -13,6 +14,7 @@
 #include "finai/data/binner.hpp"
 #include "finai/data/target.hpp"
 #include "finai/models/gbdt/train.hpp"
+#include "fairness_objective.hpp"
 #include "objective.hpp"
 #include "tree_grower.hpp"
 
@@ -266,6 +268,12 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
     model.features.push_back(std::move(info));
   }
 
+  // Fairness constraint (validated before any binning work).
+  std::optional<FairnessPenalty> fairness;
+  if (options.fairness) fairness.emplace(*options.fairness, params.objective, labels);
+  double total_weight = 0;
+  for (const double w : weights) total_weight += w;  // fixed order
+
   // Boosting.
   model.base_margin = BaseMargin(params.objective, K, labels, weights);
   std::vector<double> margins(static_cast<std::size_t>(n * K));
@@ -322,6 +330,10 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
     }
     for (int k = 0; k < K; ++k) {
       ComputeGradients(params.objective, K, k, margins, labels, weights, grad, hess, ctx);
+      // The constraint adds to the gradient only. Its own second derivative, lambda sigmoid''(f) (...), has either
+      // sign and could make a leaf's hessian sum zero or negative; the log-loss hessian alone keeps every Newton
+      // step well defined (FairGBM does the same).
+      if (fairness) fairness->AddGradients(margins, total_weight, grad);
       const GradScale scale = QuantizeGradients(grad, hess, quantized, ctx);
       const GrowerConfig config{&data, &params, scale, tree_features, &groups};
       const GrownTree grown = GrowTree(config, rows, quantized, ctx);
@@ -361,6 +373,7 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
       model.trees.push_back(std::move(tree));
       model.tree_class.push_back(k);
     }
+    if (fairness) fairness->UpdateMultipliers(margins);
     EvalRecord rec{iter + 1, std::numeric_limits<double>::quiet_NaN()};
     const bool last_round = iter + 1 == params.num_rounds;
     if (valid && (evaluate_every_round || last_round)) {
@@ -390,6 +403,10 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
   model.provenance.training_data = options.training_data_name;
   model.provenance.training_rows = n;
   if (valid) model.provenance.metrics["valid_" + result.metric] = best_metric;
+  if (fairness) {
+    result.fairness = fairness->Summary(margins);
+    for (const auto& [name, value] : result.fairness) model.provenance.metrics[name] = value;
+  }
   model.Validate();
   result.model = std::move(model);
   return result;

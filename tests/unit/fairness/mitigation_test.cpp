@@ -107,6 +107,27 @@ TEST(FairnessMitigation, ExpGradAndThresholdsRun) {
   EXPECT_NE(u.rows[0].note.find("group=A: "), std::string::npos);
 }
 
+TEST(FairnessMitigation, FairGbmAtToleranceOneIsTheBaselineAndNeedsTheTrees) {
+  EXPECT_EQ(ParseMethod("fairgbm"), Method::kFairGbm);
+  EXPECT_FALSE(NeedsSensitiveAtDecision(Method::kFairGbm));
+  MitigationOptions o = Options(Method::kFairGbm);
+  o.grid = {1, 0.01};
+  const TradeoffTable t = Mitigate(Data().table.frame, Data().table.schema, Data().groups, o, Context().set_threads(1));
+  ASSERT_EQ(t.rows.size(), 2u);
+  EXPECT_FALSE(t.needs_sensitive_at_decision);
+  // A gap of a rate can never exceed 1: the multipliers stay 0 and the model is the unmitigated one.
+  EXPECT_EQ(t.rows[0].auc, t.baseline.auc);
+  EXPECT_EQ(t.rows[0].accuracy, t.baseline.accuracy);
+  EXPECT_NE(t.rows[0].note.find("largest multiplier 0.000"), std::string::npos) << t.rows[0].note;
+  EXPECT_NE(t.rows[1].note.find("largest gap of a group's rate to the overall rate: all "), std::string::npos)
+      << t.rows[1].note;
+  o.learner = Learner::kLogistic;
+  EXPECT_THROW(Mitigate(Data().table.frame, Data().table.schema, Data().groups, o, Context()), InvalidArgument);
+  o.learner = Learner::kTrees;
+  o.multiplier_learning_rate = 0;
+  EXPECT_THROW(Mitigate(Data().table.frame, Data().table.schema, Data().groups, o, Context()), InvalidArgument);
+}
+
 TEST(FairnessMitigation, ExpGradAroundTheLogisticRegressionReportsItsMixture) {
   MitigationOptions o = Options(Method::kExpGrad);
   o.learner = Learner::kLogistic;
