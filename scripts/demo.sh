@@ -36,6 +36,8 @@ echo "== 4. Credit scorecard: optimal binning, WoE logistic regression, 600 poin
 head -40 "$out/scorecard_report.txt"  # the first variables' bins and points; the full table has the coefficients
 echo "-- the card's 5-fold cross-validated Gini beside gradient-boosted trees' on the same folds"
 "$finai" scorecard cv --data data/credit_data.csv --schema data/credit_data.schema.json --max-bins 6 --folds 5
+echo "-- the same comparison on data/lending_club.csv (9,857 loans, Class bad = charged off)"
+"$finai" scorecard cv --data data/lending_club.csv --target Class --event bad --folds 5
 echo "-- validation of the card's PDs by grade of a master scale (data/credit_master_scale.json); in-sample: the"
 echo "   card was fitted on these rows, so its Gini is above the cross-validated one"
 "$finai" scorecard apply --model "$out/scorecard.json" --data data/credit_data.csv \
