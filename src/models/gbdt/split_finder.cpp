@@ -62,6 +62,25 @@ struct Evaluator {
   }
 };
 
+// Every value left, missing values right: the split that separates "unknown" from "known". `acc` holds the
+// sums of every value bin but the last.
+void ConsiderKnownVersusMissing(const Evaluator& ev, const HistBin* bins, const FeatureMeta& meta, int feature,
+                                NodeSums acc, const NodeSums& miss, SplitCandidate& best) {
+  if (meta.missing_bin >= 1) {
+    const NodeSums last = Unpack(bins[meta.missing_bin - 1], ev.search.count_bits);
+    acc.g += last.g;
+    acc.h += last.h;
+    acc.n += last.n;
+  }
+  if (miss.n > 0 && acc.n > 0) {
+    ev.Consider(acc, best, feature, [&](SplitCandidate& c) {
+      c.categorical = false;
+      c.threshold_bin = meta.missing_bin - 1;
+      c.default_left = false;
+    });
+  }
+}
+
 void SearchNumeric(const Evaluator& ev, const HistBin* bins, const FeatureMeta& meta, int feature,
                    SplitCandidate& best) {
   const int cb = ev.search.count_bits;
@@ -89,20 +108,7 @@ void SearchNumeric(const Evaluator& ev, const HistBin* bins, const FeatureMeta& 
       });
     }
   }
-  // Every value left, missing values right: the split that separates "unknown" from "known".
-  if (meta.missing_bin >= 1) {
-    const NodeSums last = Unpack(bins[meta.missing_bin - 1], cb);
-    acc.g += last.g;
-    acc.h += last.h;
-    acc.n += last.n;
-  }
-  if (miss.n > 0 && acc.n > 0) {
-    ev.Consider(acc, best, feature, [&](SplitCandidate& c) {
-      c.categorical = false;
-      c.threshold_bin = meta.missing_bin - 1;
-      c.default_left = false;
-    });
-  }
+  ConsiderKnownVersusMissing(ev, bins, meta, feature, acc, miss, best);
 }
 
 // SearchNumeric for the common case, no value bounds and no L1 penalty, where a side's score is
@@ -175,20 +181,7 @@ void SearchNumericUnconstrained(const Evaluator& ev, const HistBin* bins, const 
       c.default_left = missing_left || (miss.n == 0 && left.h >= (ev.total - left).h);
     });
   }
-  // Every value left, missing values right: the split that separates "unknown" from "known".
-  if (meta.missing_bin >= 1) {
-    const NodeSums last = Unpack(bins[meta.missing_bin - 1], cb);
-    acc.g += last.g;
-    acc.h += last.h;
-    acc.n += last.n;
-  }
-  if (miss.n > 0 && acc.n > 0) {
-    ev.Consider(acc, best, feature, [&](SplitCandidate& c) {
-      c.categorical = false;
-      c.threshold_bin = meta.missing_bin - 1;
-      c.default_left = false;
-    });
-  }
+  ConsiderKnownVersusMissing(ev, bins, meta, feature, acc, miss, best);
 }
 
 void SearchCategorical(const Evaluator& ev, const HistBin* bins, const FeatureMeta& meta, int feature,
