@@ -35,6 +35,17 @@ double ConditionalValue(const GbdtModel& model, const Tree& tree, std::int32_t i
          (1 - left_share) * ConditionalValue(model, tree, node.right, row, known);
 }
 
+// v[S] = E[f_k(x) | x_S] for every subset S of the features (bit i of S: feature i known): the sum over
+// output k's trees of the cover-weighted conditional expectation.
+void SubsetValues(const GbdtModel& model, int k, const double* row, std::vector<double>& v) {
+  std::fill(v.begin(), v.end(), 0.0);
+  for (std::size_t t = 0; t < model.trees.size(); ++t) {
+    const int output = model.tree_class.empty() ? 0 : model.tree_class[t];
+    if (output != k || model.trees[t].nodes.empty()) continue;
+    for (std::uint32_t s = 0; s < v.size(); ++s) v[s] += ConditionalValue(model, model.trees[t], 0, row, s);
+  }
+}
+
 }  // namespace
 
 ShapMatrix ReferenceShapValues(const GbdtModel& model, const gbdt::FeatureMatrix& x, int max_features) {
@@ -62,12 +73,7 @@ ShapMatrix ReferenceShapValues(const GbdtModel& model, const gbdt::FeatureMatrix
   for (std::int64_t r = 0; r < x.rows; ++r) {
     const double* row = x.values.data() + static_cast<std::size_t>(r) * x.cols;
     for (int k = 0; k < out.outputs; ++k) {
-      std::fill(v.begin(), v.end(), 0.0);
-      for (std::size_t t = 0; t < model.trees.size(); ++t) {
-        const int output = model.tree_class.empty() ? 0 : model.tree_class[t];
-        if (output != k || model.trees[t].nodes.empty()) continue;
-        for (std::uint32_t s = 0; s < subsets; ++s) v[s] += ConditionalValue(model, model.trees[t], 0, row, s);
-      }
+      SubsetValues(model, k, row, v);
       double* phi = out.values.data() + (static_cast<std::size_t>(r) * out.outputs + k) * out.width();
       for (int i = 0; i < m; ++i) {
         const std::uint32_t bit = 1U << i;
@@ -81,10 +87,6 @@ ShapMatrix ReferenceShapValues(const GbdtModel& model, const gbdt::FeatureMatrix
   }
   return out;
 }
-
-}  // namespace finai::explain
-
-namespace finai::explain {
 
 InteractionMatrix ReferenceShapInteractionValues(const GbdtModel& model, const gbdt::FeatureMatrix& x,
                                                  int max_features) {
@@ -112,12 +114,7 @@ InteractionMatrix ReferenceShapInteractionValues(const GbdtModel& model, const g
   for (std::int64_t r = 0; r < x.rows; ++r) {
     const double* row = x.values.data() + static_cast<std::size_t>(r) * x.cols;
     for (int k = 0; k < out.outputs; ++k) {
-      std::fill(v.begin(), v.end(), 0.0);
-      for (std::size_t t = 0; t < model.trees.size(); ++t) {
-        const int output = model.tree_class.empty() ? 0 : model.tree_class[t];
-        if (output != k || model.trees[t].nodes.empty()) continue;
-        for (std::uint32_t s = 0; s < subsets; ++s) v[s] += ConditionalValue(model, model.trees[t], 0, row, s);
-      }
+      SubsetValues(model, k, row, v);
       double* b = out.values.data() + (static_cast<std::size_t>(r) * out.outputs + k) * width * width;
       for (int i = 0; i < m; ++i) {
         for (int j = i + 1; j < m; ++j) {
