@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "explain_recourse.hpp"
 #include "finai/core/error.hpp"
 #include "finai/explain/interventional.hpp"
 #include "finai/explain/reason_codes.hpp"
@@ -32,6 +33,8 @@ struct ExplainArgs {
   std::string scale = "margin";
   std::vector<std::string> groups;  // "NAME=feature,feature,..."
   bool json = false;
+  bool recourse = false;
+  RecourseArgs recourse_args;
 };
 
 // Where the output goes: a file named by -o or standard output.
@@ -269,15 +272,27 @@ void RunExplain(const ExplainArgs& a, const GlobalOptions& global) {
     throw InvalidArgument("--reasons and --interactions write different tables",
                           {.field = "--interactions", .field_kind = "option", .expected = "one of the two"});
   }
+  if (a.recourse && (a.reasons_given || a.interactions || !a.background.empty() || !a.groups.empty())) {
+    throw InvalidArgument("--recourse writes its own table",
+                          {.field = "--recourse", .field_kind = "option",
+                           .expected = "no --reasons, --interactions, --background or --group with it"});
+  }
   const CsvTable table = LoadData(a.data_file, a.data, ctx);
   const gbdt::FeatureMatrix x = gbdt::BuildFeatureMatrix(model, table.frame, ctx);
-  const explain::TreeShapExplainer explainer(model);
   const Column* id = a.id_column.empty() ? nullptr : &table.frame.column(a.id_column);
   std::vector<std::string> ids;
   ids.reserve(static_cast<std::size_t>(x.rows));
   for (std::int64_t r = 0; r < x.rows; ++r) ids.push_back(id ? id->ValueText(r) : std::to_string(r + 1));
   const std::string id_name = a.id_column.empty() ? "row" : a.id_column;
   Output out(a.output);
+  if (a.recourse) {
+    RecourseArgs args = a.recourse_args;
+    args.json = a.json;
+    out.Write(RecourseReport(model, table, x, ids, id_name, args));
+    out.Close();
+    return;
+  }
+  const explain::TreeShapExplainer explainer(model);
   if (a.interactions) {
     WriteInteractions(model, explainer.Interactions(x, ctx), ids, id_name, a.json, out);
     out.Close();
@@ -333,6 +348,15 @@ void RegisterExplain(CLI::App& app, GlobalOptions& global) {
   explain->add_option("--group", a->groups,
                       "NAME=feature,feature: explain these features as one factor (sum of their contributions); "
                       "repeatable");
+  explain->add_flag("--recourse", a->recourse,
+                    "For each refused applicant, the least-cost change of actionable features (schema, or --actions) "
+                    "that makes the model approve; exact (mixed-integer program)");
+  explain->add_option("--cutoff", a->recourse_args.cutoff,
+                      "Refused when the probability of the event is at least this (default 0.5)");
+  explain->add_option("--actions", a->recourse_args.actions_file,
+                      "JSON file of recourse actions per feature (actionable, direction, lower, upper, step, "
+                      "cost_per_unit), overriding the schema's");
+  explain->add_option("--time-limit", a->recourse_args.time_limit, "Seconds of search per applicant (default 10)");
   explain->add_option("--id-column", a->id_column, "Column written beside each row (default: row number)");
   explain->add_option("-o,--output", a->output, "File to write (default: standard output)");
   explain->add_flag("--json", a->json, "Write JSON instead of CSV");

@@ -48,14 +48,6 @@ struct ReportArgs {
   bool json = false;
 };
 
-// CSV text of a field: quoted when it holds a comma, a quote or a line break (descriptions may).
-std::string CsvField(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 void RunFit(FitArgs& a, const GlobalOptions& global) {
   const Context ctx = MakeContext(global);
   scorecard::ScorecardOptions o = a.options;

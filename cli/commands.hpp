@@ -42,6 +42,8 @@ CsvOptions MakeCsvOptions(const DataOptions& options);
 CsvTable ReadWithCache(const std::string& path, const CsvOptions& csv, bool no_cache, const Context& ctx);
 // Prints what the load left out, so that no rejected row goes unnoticed.
 void PrintLoadReport(const CsvReport& report);
+// CSV text of a field: quoted when it holds a comma, a quote or a line break.
+std::string CsvField(const std::string& text);
 
 void RegisterVersion(CLI::App& app, GlobalOptions& global);
 void RegisterRead(CLI::App& app, GlobalOptions& global);

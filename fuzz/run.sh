@@ -13,9 +13,9 @@ cd "$root"
 # target -> seed corpus folder
 declare -A corpus=([csv_reader_fuzzer]=csv [schema_fuzzer]=schema [dataset_cache_fuzzer]=dataset_cache
                    [band_spec_fuzzer]=band_spec [scorecard_fuzzer]=scorecard [binning_spec_fuzzer]=binning_spec
-                   [master_scale_fuzzer]=master_scale)
+                   [master_scale_fuzzer]=master_scale [recourse_spec_fuzzer]=recourse_spec)
 all_targets="csv_reader_fuzzer schema_fuzzer dataset_cache_fuzzer band_spec_fuzzer scorecard_fuzzer"
-all_targets+=" binning_spec_fuzzer master_scale_fuzzer"
+all_targets+=" binning_spec_fuzzer master_scale_fuzzer recourse_spec_fuzzer"
 targets="${FUZZ_TARGETS:-$all_targets}"
 
 export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1  # as scripts/build.sh

@@ -7,6 +7,7 @@
 
 #include "finai/core/error.hpp"
 #include "finai/core/file.hpp"
+#include "finai/data/json_document.hpp"
 
 namespace finai {
 
@@ -180,41 +181,7 @@ class OverrideParser {
   }
 
   SchemaOverride Parse(std::string_view text) const {
-    Json doc;
-    // nlohmann keeps the last of duplicate keys silently; a schema that says two things about one setting
-    // must be an error, so the parser's callback tracks the keys of each open object.
-    std::vector<std::vector<std::string>> seen;
-    std::vector<std::string> path;
-    const auto reject_duplicates = [&](int /*depth*/, Json::parse_event_t event, Json& parsed) {
-      if (event == Json::parse_event_t::object_start) {
-        seen.emplace_back();
-        path.emplace_back();
-      } else if (event == Json::parse_event_t::object_end) {
-        seen.pop_back();
-        path.pop_back();
-      } else if (event == Json::parse_event_t::key) {
-        const std::string key = parsed.get<std::string>();
-        path.back() = key;
-        if (std::find(seen.back().begin(), seen.back().end(), key) != seen.back().end()) {
-          std::string full;
-          for (const auto& k : path) full += (full.empty() ? "" : ".") + k;
-          Fail(full, "duplicate key", "each key once");
-        }
-        seen.back().push_back(key);
-      }
-      return true;
-    };
-    try {
-      doc = Json::parse(text.begin(), text.end(), reject_duplicates);
-    } catch (const Json::parse_error& e) {
-      ThrowJsonSyntaxError(text, e);
-    } catch (const Json::out_of_range& e) {
-      // Number overflow (1e400): nlohmann reports it as out_of_range, without a position.
-      std::string detail = e.what();
-      if (auto pos = detail.find("] "); pos != std::string::npos) detail = detail.substr(pos + 2);
-      throw InvalidData("invalid JSON: " + detail,
-                        {.file = std::string(source_), .expected = "a number of magnitude below 1.8e308"});
-    }
+    const Json doc = ParseJsonDocument(text, source_);
     if (!doc.is_object()) Fail("(top level)", "wrong JSON type", "an object with a \"columns\" key", &doc);
     SchemaOverride out;
     for (const auto& [key, v] : doc.items()) {
@@ -236,24 +203,6 @@ class OverrideParser {
       }
     }
     return out;
-  }
-
-  [[noreturn]] void ThrowJsonSyntaxError(std::string_view text, const Json::parse_error& e) const {
-    // nlohmann reports a byte offset just past the offending character; turn it into line and column.
-    const std::size_t offset = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
-    std::int64_t line = 1, column = 1;
-    for (std::size_t i = 0; i < offset; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    std::string detail = e.what();
-    // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: " prefix: we give our own.
-    if (auto pos = detail.find(": syntax error"); pos != std::string::npos) detail = detail.substr(pos + 2);
-    throw InvalidData("invalid JSON: " + detail, {.file = std::string(source_), .line = line, .column = column});
   }
 
  private:

@@ -1,0 +1,15 @@
+// Parsing a JSON file that people write by hand (schema files, recourse action files): a syntax error names the
+// file, line and column; a key given twice in one object is an error naming the key path (nlohmann would keep the
+// last one silently, so a file that says two things about one setting would be half ignored); a number too large
+// for a double is an error instead of an exception of the JSON library.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+namespace finai {
+
+// InvalidData (file, line, column; or file and "key" path for a duplicate key) on any of the errors above.
+nlohmann::json ParseJsonDocument(std::string_view text, std::string_view source_name);
+
+}  // namespace finai
