@@ -4,6 +4,8 @@
 #include "finai/core/check.hpp"
 #include "finai/core/parallel.hpp"
 #include "finai/models/gbdt/predict.hpp"
+
+#include "binned_forest.hpp"
 #include "objective.hpp"
 
 namespace finai::gbdt {
@@ -78,7 +80,11 @@ CompiledModel::CompiledModel(const GbdtModel& model)
       double threshold = src.threshold;
       if (float32_) threshold = static_cast<double>(static_cast<float>(threshold));
       // x < t is x <= (the largest double below t); values are compared as doubles (float-valued for float32).
-      if (model.split_rule == SplitRule::kLess) threshold = std::nextafter(threshold, -std::numeric_limits<double>::infinity());
+      // Nothing is below -inf: x <= NaN is false for every x, so every known value goes right, as x < -inf says.
+      if (model.split_rule == SplitRule::kLess) {
+        const double inf = std::numeric_limits<double>::infinity();
+        threshold = threshold == -inf ? std::numeric_limits<double>::quiet_NaN() : std::nextafter(threshold, -inf);
+      }
       std::int32_t feature = src.feature | (src.default_left ? kDefaultLeft : 0);
       if (src.category_set >= 0) {
         feature |= kCategorical;
@@ -99,6 +105,7 @@ CompiledModel::CompiledModel(const GbdtModel& model)
     depth_.push_back(depth);
     categorical_.push_back(categorical ? 1 : 0);
   }
+  binned_ = std::make_shared<const BinnedForest>(model);
 }
 
 void CompiledModel::PadRows(const double* rows, std::int64_t count, std::vector<double>& out) const {
@@ -174,18 +181,28 @@ void CompiledModel::PredictBatch(const FeatureMatrix& x, std::span<double> margi
   const std::int64_t blocks = (x.rows + kBlock - 1) / kBlock;
   const auto k_out = static_cast<std::size_t>(num_outputs_);
   const auto stride = static_cast<std::size_t>(num_features_ + 1);
+  bool all_binned = true;
+  for (std::size_t t = 0; t < roots_.size(); ++t) all_binned &= binned_->covers(t);
   ParallelFor(ctx, 0, blocks, [&](std::int64_t b) {
     const std::int64_t lo = b * kBlock, hi = std::min(x.rows, lo + kBlock);
     const auto count = static_cast<std::size_t>(hi - lo);
+    const double* rows = x.values.data() + lo * x.cols;
+    std::vector<std::uint16_t> ranks(count * static_cast<std::size_t>(binned_->slots()));
+    binned_->RankRows(rows, hi - lo, ranks.data());
     std::vector<double> padded;
-    PadRows(x.values.data() + lo * x.cols, hi - lo, padded);
+    if (!all_binned) PadRows(rows, hi - lo, padded);
     for (std::int64_t r = lo; r < hi; ++r) {
       for (std::size_t k = 0; k < k_out; ++k) margins[static_cast<std::size_t>(r) * k_out + k] = base_margin_[k];
     }
     std::vector<std::int32_t> at(count);
+    // Trees in model order, so each row's sum is added exactly as by ReferencePredict.
     for (std::size_t t = 0; t < roots_.size(); ++t) {
       const auto k = static_cast<std::size_t>(tree_class_[t]);
       double* out = margins.data() + static_cast<std::size_t>(lo) * k_out + k;
+      if (binned_->covers(t)) {
+        binned_->AddTree(t, ranks.data(), count, out, k_out);
+        continue;
+      }
       if (categorical_[t]) {
         for (std::size_t r = 0; r < count; ++r) out[r * k_out] += TreeValue(t, padded.data() + r * stride);
         continue;

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -28,8 +29,11 @@ std::vector<double> ReferencePredict(const GbdtModel& model, const FeatureMatrix
 // Does a value go left at this node? (NaN = missing.) The one definition every predictor follows.
 bool GoesLeft(const GbdtModel& model, const Tree& tree, const TreeNode& node, double value);
 
+class BinnedForest;  // the batch path's ranked form of the shallow trees (src/models/gbdt/binned_forest.hpp)
+
 // The trees flattened for speed: children adjacent, one comparison form (<=), thresholds pre-rounded for
-// float32 models. Build once, predict many times.
+// float32 models; for batches, shallow numeric trees also as perfect trees over ranked rows. Build once, predict
+// many times.
 class CompiledModel {
  public:
   explicit CompiledModel(const GbdtModel& model);
@@ -70,6 +74,7 @@ class CompiledModel {
   std::vector<char> categorical_;          // per tree: has categorical splits (walked row by row)
   std::vector<std::vector<std::uint32_t>> category_sets_;
   std::vector<double> base_margin_;
+  std::shared_ptr<const BinnedForest> binned_;
   int num_outputs_ = 1;
   int num_features_ = 0;
   bool float32_ = false;
