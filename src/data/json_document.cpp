@@ -67,4 +67,11 @@ Json ParseJsonDocument(std::string_view text, std::string_view source_name) {
   }
 }
 
+void ThrowAtKey(std::string_view source_name, const std::string& path, const std::string& detail,
+                const std::string& expected, const Json* value) {
+  ErrorLocation loc{.file = std::string(source_name), .field = path, .field_kind = "key", .expected = expected};
+  if (value) loc.value = value->is_string() ? value->get<std::string>() : value->dump();
+  throw InvalidData(detail, std::move(loc));
+}
+
 }  // namespace finai

@@ -107,9 +107,7 @@ class OverrideParser {
 
   [[noreturn]] void Fail(const std::string& path, const std::string& detail, const std::string& expected,
                          const Json* value = nullptr) const {
-    ErrorLocation loc{.file = std::string(source_), .field = path, .field_kind = "key", .expected = expected};
-    if (value) loc.value = value->is_string() ? value->get<std::string>() : value->dump();
-    throw InvalidData(detail, std::move(loc));
+    ThrowAtKey(source_, path, detail, expected, value);
   }
 
   std::string String(const Json& v, const std::string& path) const {

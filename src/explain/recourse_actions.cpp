@@ -89,9 +89,7 @@ class ActionSpecParser {
 
   [[noreturn]] void Fail(const std::string& path, const std::string& detail, const std::string& expected,
                          const Json* value = nullptr) const {
-    ErrorLocation loc{.file = std::string(source_), .field = path, .field_kind = "key", .expected = expected};
-    if (value) loc.value = value->is_string() ? value->get<std::string>() : value->dump();
-    throw InvalidData(detail, std::move(loc));
+    ThrowAtKey(source_, path, detail, expected, value);
   }
   double Number(const Json& v, const std::string& path) const {
     if (!v.is_number()) Fail(path, "wrong JSON type", "a number", &v);
