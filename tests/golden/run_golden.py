@@ -46,14 +46,16 @@ def parse_cases(text):
     return cases
 
 
-def csv_close(value):
-    """'ACTUAL COLUMN :: EXPECTED COLUMN :: TOLERANCE': a list of problems (empty when the columns agree)."""
+def csv_close(value, source_dir):
+    """'ACTUAL COLUMN :: EXPECTED COLUMN :: TOLERANCE': a list of problems (empty when the columns agree). Relative
+    paths are from the source directory, as the command's."""
     parts = value.split(" :: ")
     if len(parts) != 3:
         return [f"csv-close needs 'FILE COLUMN :: FILE COLUMN :: TOLERANCE', got {value!r}"]
     columns = []
     for part in parts[:2]:
         path, _, column = part.rpartition(" ")
+        path = os.path.join(source_dir, path)
         try:
             with open(path, encoding="utf-8", newline="") as f:
                 rows = list(csv.DictReader(f))
@@ -116,7 +118,7 @@ def main():
                     except OSError as e:
                         problems.append(f"line {lineno}: cannot read {path}: {e}")
                 elif key == "csv-close":
-                    problems += [f"line {lineno}: {p}" for p in csv_close(value)]
+                    problems += [f"line {lineno}: {p}" for p in csv_close(value, args.source_dir)]
                 elif key not in ("exit", "stdout-contains", "stdout-not-contains", "stderr-contains",
                                  "stderr-equals", "file-contains", "csv-close"):
                     raise SystemExit(f"line {lineno}: unknown key {key!r}")
