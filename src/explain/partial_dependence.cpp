@@ -149,6 +149,7 @@ PartialDependence ComputePartialDependence(const gbdt::GbdtModel& model, const g
   one_thread.set_threads(1);
   const double* w = options.weights.empty() ? nullptr : options.weights.data();
   ParallelFor(ctx, 0, blocks, [&](std::int64_t b) {
+    ctx.ThrowIfCancelled();
     const std::int64_t lo = b * block_rows, hi = std::min(x.rows, lo + block_rows);
     gbdt::FeatureMatrix batch{.rows = (hi - lo) * static_cast<std::int64_t>(points), .cols = x.cols};
     batch.values.resize(static_cast<std::size_t>(batch.rows) * static_cast<std::size_t>(x.cols));
