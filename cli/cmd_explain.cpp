@@ -386,22 +386,32 @@ void WritePartialDependence(const gbdt::GbdtModel& model, const explain::Partial
 
 // SHAP dependence data: CSV `row,value,shap` (multiclass: `row,class,value,shap`), JSON rows of {row, value, shap}.
 void WriteDependence(const gbdt::GbdtModel& model, const explain::ShapMatrix& shap, const gbdt::FeatureMatrix& x,
-                     int feature, const Method& method, const std::string& scale, const std::vector<std::string>& ids,
+                     int feature, const Column& column, const Method& method, const std::string& scale,
+                     const std::vector<std::string>& ids,
                      const std::string& id_name, bool json, Output& out) {
   const gbdt::FeatureInfo& info = model.features[static_cast<std::size_t>(feature)];
   const bool multi = shap.outputs > 1;
   std::vector<explain::DependenceData> data;
   for (int k = 0; k < shap.outputs; ++k) data.push_back(explain::Dependence(shap, x, feature, k));
+  // A category the model never saw has no text in the model: the data's own text.
+  auto text = [&](std::size_t i) {
+    const double v = data[0].value[i];
+    const bool unseen = info.categorical && !std::isnan(v) && !(v < static_cast<double>(info.categories.size()));
+    return unseen ? column.ValueText(static_cast<std::int64_t>(i)) : ValueText(info, v);
+  };
   if (json) {
     Json rows = Json::array();
     for (std::int64_t r = 0; r < shap.rows; ++r) {
       const auto i = static_cast<std::size_t>(r);
-      Json row{{id_name, ids[i]}, {"value", ValueJson(info, data[0].value[i])}};
+      const double v = data[0].value[i];
+      Json row{{id_name, ids[i]}, {"value", info.categorical && !std::isnan(v) ? Json(text(i)) : ValueJson(info, v)}};
       if (!multi) {
         row["shap"] = data[0].shap[i];
       } else {
         Json by_class = Json::object();
-        for (int k = 0; k < shap.outputs; ++k) by_class[OutputName(model, k)] = data[static_cast<std::size_t>(k)].shap[i];
+        for (int k = 0; k < shap.outputs; ++k) {
+          by_class[OutputName(model, k)] = data[static_cast<std::size_t>(k)].shap[i];
+        }
         row["shap"] = std::move(by_class);
       }
       rows.push_back(std::move(row));
@@ -419,7 +429,7 @@ void WriteDependence(const gbdt::GbdtModel& model, const explain::ShapMatrix& sh
     const auto i = static_cast<std::size_t>(r);
     for (int k = 0; k < shap.outputs; ++k) {
       out.Write(fmt::format("{}{},{},{}\n", CsvField(ids[i]), multi ? "," + CsvField(OutputName(model, k)) : "",
-                            CsvField(ValueText(info, data[0].value[i])), data[static_cast<std::size_t>(k)].shap[i]));
+                            CsvField(text(i)), data[static_cast<std::size_t>(k)].shap[i]));
     }
   }
 }
@@ -598,7 +608,8 @@ void RunExplain(const ExplainArgs& a, const GlobalOptions& global) {
     WriteReasons(reasons, shap, method, cutoff, model, ids, id_name, a.json, out);
   } else if (dependence_feature >= 0) {
     const explain::ShapMatrix values = a.scale == "probability" ? explain::ToProbabilityScale(model, shap) : shap;
-    WriteDependence(model, values, x, dependence_feature, method, a.scale, ids, id_name, a.json, out);
+    WriteDependence(model, values, x, dependence_feature, table.frame.column(a.dependence), method, a.scale, ids,
+                    id_name, a.json, out);
   } else {
     std::vector<std::string> names;
     for (const auto& f : model.features) names.push_back(f.name);

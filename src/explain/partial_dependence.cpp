@@ -101,7 +101,8 @@ PartialDependence ComputePartialDependence(const gbdt::GbdtModel& model, const g
   for (std::size_t g = 0; g < pd.grid.size(); ++g) {
     const double v = pd.grid[g];
     const bool bad = !std::isfinite(v) ||
-                     (info.categorical && (v < 0 || v >= static_cast<double>(info.categories.size()) || v != std::floor(v)));
+                     (info.categorical &&
+                      (v < 0 || v >= static_cast<double>(info.categories.size()) || v != std::floor(v)));
     if (bad || std::find(pd.grid.begin(), pd.grid.begin() + static_cast<std::ptrdiff_t>(g), v) !=
                    pd.grid.begin() + static_cast<std::ptrdiff_t>(g)) {
       throw InvalidArgument(bad ? "a grid value must be a finite number (a categorical feature: a category id)"
@@ -174,7 +175,9 @@ PartialDependence ComputePartialDependence(const gbdt::GbdtModel& model, const g
         for (int k = 0; k < k_out; ++k) {
           const double value = out[static_cast<std::size_t>(k)];
           sum[static_cast<std::size_t>(k) * points + g] += weight * value;
-          if (options.keep_ice) pd.individual[static_cast<std::size_t>(r) * per_row + static_cast<std::size_t>(k) * points + g] = value;
+          if (options.keep_ice) {
+            pd.individual[static_cast<std::size_t>(r) * per_row + static_cast<std::size_t>(k) * points + g] = value;
+          }
         }
       }
     }

@@ -58,16 +58,18 @@ std::vector<Factor> Factors(const gbdt::GbdtModel& model, const ShapMatrix& shap
   std::size_t next = options.groups.size();
   for (int f = 0; f < shap.features; ++f) {
     if (grouped[static_cast<std::size_t>(f)]) continue;
-    const FieldSpec* spec = options.schema ? options.schema->Find(model.features[static_cast<std::size_t>(f)].name) : nullptr;
+    const gbdt::FeatureInfo& info = model.features[static_cast<std::size_t>(f)];
+    const FieldSpec* spec = options.schema ? options.schema->Find(info.name) : nullptr;
     Factor& factor = factors[next++];
     factor.feature = f;
-    factor.name = model.features[static_cast<std::size_t>(f)].name;
-    factor.text = ReasonText(model.features[static_cast<std::size_t>(f)], spec);
+    factor.name = info.name;
+    factor.text = ReasonText(info, spec);
     factor.members = {f};
   }
   for (Factor& factor : factors) {
     for (int f : factor.members) {
-      const FieldSpec* spec = options.schema ? options.schema->Find(model.features[static_cast<std::size_t>(f)].name) : nullptr;
+      const std::string& name = model.features[static_cast<std::size_t>(f)].name;
+      const FieldSpec* spec = options.schema ? options.schema->Find(name) : nullptr;
       factor.sensitive |= spec && spec->role == Role::kSensitive;
     }
   }
@@ -89,7 +91,9 @@ std::vector<Reason> Rank(const std::vector<Factor>& factors, const double* phi, 
                ? value[static_cast<std::size_t>(a)] > value[static_cast<std::size_t>(b)]
                : a < b;
   });
-  if (candidates.size() > static_cast<std::size_t>(max_reasons)) candidates.resize(static_cast<std::size_t>(max_reasons));
+  if (candidates.size() > static_cast<std::size_t>(max_reasons)) {
+    candidates.resize(static_cast<std::size_t>(max_reasons));
+  }
   std::vector<Reason> reasons;
   for (int i : candidates) {
     const Factor& factor = factors[static_cast<std::size_t>(i)];
