@@ -1,19 +1,26 @@
-// `finai explain`: SHAP contributions of every row (exact path-dependent TreeSHAP, margin scale), or the reason
-// codes of every row (top-k factors toward refusal, texts from the schema, sensitive features never given).
+// `finai explain`: SHAP contributions of every row (exact path-dependent TreeSHAP, margin scale), the reason codes
+// of every row or of the refused rows only (top-k factors toward refusal, texts from the schema, sensitive features
+// never given), SHAP dependence data of one feature, or partial dependence / ICE curves of one feature.
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "explain_recourse.hpp"
 #include "finai/core/error.hpp"
+#include "finai/explain/global.hpp"
 #include "finai/explain/interventional.hpp"
+#include "finai/explain/partial_dependence.hpp"
 #include "finai/explain/reason_codes.hpp"
 #include "finai/explain/transform.hpp"
 #include "finai/explain/tree_shap.hpp"
 #include "finai/models/gbdt/model_io.hpp"
+#include "finai/models/gbdt/predict.hpp"
 
 namespace finai::cli {
 
@@ -33,8 +40,17 @@ struct ExplainArgs {
   std::string scale = "margin";
   std::vector<std::string> groups;  // "NAME=feature,feature,..."
   bool json = false;
+  double cutoff = 0.5;  // refused: probability of the event >= cutoff (--reasons: only those; --recourse)
+  bool cutoff_given = false;
   bool recourse = false;
   RecourseArgs recourse_args;
+  bool time_limit_given = false;
+  std::string dependence;  // feature: (row, value, shap)
+  std::string pdp;         // feature: partial dependence curve
+  bool ice = false;
+  int grid = 100;
+  bool grid_given = false;
+  std::string grid_values;
 };
 
 // Where the output goes: a file named by -o or standard output.
@@ -62,14 +78,6 @@ class Output {
   std::string path_;
   std::FILE* file_ = stdout;
 };
-
-// CSV text of a field: quoted when it holds a comma, a quote or a line break.
-std::string CsvField(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 
 // How the values were computed, as the JSON output records it.
 struct Method {
@@ -178,8 +186,16 @@ void WriteInteractions(const gbdt::GbdtModel& model, const explain::InteractionM
   }
 }
 
+// Reasons for the refused rows only (--cutoff): the cut-off, how many rows were scored and each row's probability.
+struct CutoffInfo {
+  bool given = false;
+  double cutoff = 0;
+  std::int64_t rows_scored = 0;
+  std::vector<double> probability;  // per written row
+};
+
 void WriteReasons(const std::vector<std::vector<explain::Reason>>& reasons, const explain::ShapMatrix& shap,
-                  const Method& method,
+                  const Method& method, const CutoffInfo& cutoff, const gbdt::GbdtModel& model,
                   const std::vector<std::string>& ids, const std::string& id_name, bool json, Output& out) {
   if (json) {
     Json rows = Json::array();
@@ -188,12 +204,27 @@ void WriteReasons(const std::vector<std::vector<explain::Reason>>& reasons, cons
       for (int j = 0; j < shap.width(); ++j) margin += shap.at(static_cast<std::int64_t>(r), 0, j);
       Json list = Json::array();
       for (const auto& reason : reasons[r]) {
-        list.push_back({{"feature", reason.name}, {"text", reason.text}, {"contribution", reason.contribution}});
+        Json entry{{"feature", reason.name}, {"text", reason.text}, {"contribution", reason.contribution}};
+        if (!reason.members.empty()) {
+          Json members = Json::array();
+          for (int f : reason.members) members.push_back(model.features[static_cast<std::size_t>(f)].name);
+          entry["members"] = std::move(members);
+        }
+        list.push_back(std::move(entry));
       }
-      rows.push_back({{id_name, ids[r]}, {"margin", margin}, {"reasons", std::move(list)}});
+      Json row{{id_name, ids[r]}, {"margin", margin}};
+      if (cutoff.given) row["probability"] = cutoff.probability[r];
+      row["reasons"] = std::move(list);
+      rows.push_back(std::move(row));
     }
     Json doc = Json::object();
     method.AddTo(doc);
+    if (cutoff.given) {
+      doc["cutoff"] = cutoff.cutoff;
+      doc["selection"] = "rows whose predicted probability of the event is >= cutoff";
+      doc["rows_scored"] = cutoff.rows_scored;
+      doc["rows_refused"] = static_cast<std::int64_t>(reasons.size());
+    }
     doc["rows"] = std::move(rows);
     out.Write(doc.dump(2) + "\n");
     return;
@@ -205,6 +236,196 @@ void WriteReasons(const std::vector<std::vector<explain::Reason>>& reasons, cons
       const auto& reason = reasons[r][i];
       out.Write(fmt::format("{},{},{},{},{}\n", CsvField(ids[r]), i + 1, CsvField(reason.name), CsvField(reason.text),
                             reason.contribution));
+    }
+  }
+}
+
+// A model feature by name; InvalidArgument (exit 64) naming the option when there is none.
+int FeatureIndex(const gbdt::GbdtModel& model, const std::string& name, const std::string& option) {
+  for (std::size_t f = 0; f < model.features.size(); ++f) {
+    if (model.features[f].name == name) return static_cast<int>(f);
+  }
+  throw InvalidArgument("unknown feature", {.field = option, .field_kind = "option", .value = name,
+                                            .expected = "one of the model's features"});
+}
+
+// A feature's value as written in the output: a number (empty when missing), or the category's text.
+std::string ValueText(const gbdt::FeatureInfo& feature, double v) {
+  if (std::isnan(v)) return "";
+  if (feature.categorical) {
+    if (v >= 0 && v < static_cast<double>(feature.categories.size())) {
+      return feature.categories[static_cast<std::size_t>(v)];
+    }
+    return "";  // a category the model never saw
+  }
+  return fmt::format("{}", v);
+}
+
+Json ValueJson(const gbdt::FeatureInfo& feature, double v) {
+  if (std::isnan(v)) return nullptr;
+  if (feature.categorical) return ValueText(feature, v);
+  return v;
+}
+
+// "--grid-values v1,v2,...": numbers, or a categorical feature's category texts.
+std::vector<double> ParseGridValues(const gbdt::FeatureInfo& feature, const std::string& text) {
+  std::vector<double> grid;
+  std::size_t begin = 0;
+  while (begin <= text.size()) {
+    const std::size_t end = std::min(text.find(',', begin), text.size());
+    const std::string item = text.substr(begin, end - begin);
+    begin = end + 1;
+    if (feature.categorical) {
+      const auto it = std::find(feature.categories.begin(), feature.categories.end(), item);
+      if (it == feature.categories.end()) {
+        throw InvalidArgument("a grid value is not a category of the feature",
+                              {.field = "--grid-values", .field_kind = "option", .value = item,
+                               .expected = "categories of '" + feature.name + "' known to the model"});
+      }
+      grid.push_back(static_cast<double>(it - feature.categories.begin()));
+    } else {
+      char* stop = nullptr;
+      errno = 0;
+      const double v = item.empty() ? std::nan("") : std::strtod(item.c_str(), &stop);
+      if (item.empty() || *stop != '\0' || errno == ERANGE || !std::isfinite(v)) {
+        throw InvalidArgument("a grid value is not a finite number",
+                              {.field = "--grid-values", .field_kind = "option", .value = item,
+                               .expected = "comma-separated finite numbers, e.g. 0,1000,5000"});
+      }
+      grid.push_back(v);
+    }
+  }
+  for (std::size_t i = 0; i < grid.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (grid[i] == grid[j]) {
+        throw InvalidArgument("a grid value is repeated",
+                              {.field = "--grid-values", .field_kind = "option", .value = ValueText(feature, grid[i]),
+                               .expected = "distinct values"});
+      }
+    }
+  }
+  return grid;
+}
+
+std::string OutputName(const gbdt::GbdtModel& model, int k) {
+  return model.num_outputs() > 1 ? model.class_labels[static_cast<std::size_t>(k)] : std::string();
+}
+
+// Partial dependence: CSV `feature,value,pd` (multiclass: `feature,value,class,pd`), one line per grid value; with
+// --ice the long form `row,feature,value,ice,pd` (multiclass: `...,value,class,ice,pd`), one line per row and grid
+// value, pd repeated on each line. JSON: the grid, the curve(s) and with --ice every row's curve.
+void WritePartialDependence(const gbdt::GbdtModel& model, const explain::PartialDependence& pd,
+                            const std::string& scale, bool ice, const std::vector<std::string>& ids,
+                            const std::string& id_name, bool json, Output& out) {
+  const gbdt::FeatureInfo& feature = model.features[static_cast<std::size_t>(pd.feature)];
+  const bool multi = pd.outputs > 1;
+  if (json) {
+    Json grid = Json::array();
+    for (double v : pd.grid) grid.push_back(ValueJson(feature, v));
+    auto curves = [&](auto value) {
+      if (!multi) {
+        Json curve = Json::array();
+        for (std::size_t g = 0; g < pd.points(); ++g) curve.push_back(value(0, g));
+        return curve;
+      }
+      Json by_class = Json::object();
+      for (int k = 0; k < pd.outputs; ++k) {
+        Json curve = Json::array();
+        for (std::size_t g = 0; g < pd.points(); ++g) curve.push_back(value(k, g));
+        by_class[OutputName(model, k)] = std::move(curve);
+      }
+      return by_class;
+    };
+    Json doc{{"method", "partial dependence (brute force: every row predicted at every grid value)"},
+             {"feature", feature.name},
+             {"scale", scale},
+             {"rows", pd.rows},
+             {"grid", std::move(grid)},
+             {"pd", curves([&](int k, std::size_t g) { return pd.pd(k, g); })}};
+    if (ice) {
+      Json rows = Json::array();
+      for (std::int64_t r = 0; r < pd.rows; ++r) {
+        rows.push_back({{id_name, ids[static_cast<std::size_t>(r)]},
+                        {"ice", curves([&](int k, std::size_t g) { return pd.ice(r, k, g); })}});
+      }
+      doc["ice"] = std::move(rows);
+    }
+    out.Write(doc.dump(2) + "\n");
+    return;
+  }
+  const std::string name = CsvField(feature.name);
+  std::vector<std::string> values;
+  for (double v : pd.grid) values.push_back(CsvField(ValueText(feature, v)));
+  if (!ice) {
+    out.Write(std::string("feature,value") + (multi ? ",class" : "") + ",pd\n");
+    for (std::size_t g = 0; g < pd.points(); ++g) {
+      for (int k = 0; k < pd.outputs; ++k) {
+        out.Write(fmt::format("{},{}{},{}\n", name, values[g], multi ? "," + CsvField(OutputName(model, k)) : "",
+                              pd.pd(k, g)));
+      }
+    }
+    return;
+  }
+  out.Write(CsvField(id_name) + ",feature,value" + (multi ? ",class" : "") + ",ice,pd\n");
+  std::string line;
+  for (std::int64_t r = 0; r < pd.rows; ++r) {
+    const std::string id = CsvField(ids[static_cast<std::size_t>(r)]);
+    for (std::size_t g = 0; g < pd.points(); ++g) {
+      for (int k = 0; k < pd.outputs; ++k) {
+        line = fmt::format("{},{},{}{},{},{}\n", id, name, values[g],
+                           multi ? "," + CsvField(OutputName(model, k)) : "", pd.ice(r, k, g), pd.pd(k, g));
+        out.Write(line);
+      }
+    }
+  }
+}
+
+// SHAP dependence data: CSV `row,value,shap` (multiclass: `row,class,value,shap`), JSON rows of {row, value, shap}.
+void WriteDependence(const gbdt::GbdtModel& model, const explain::ShapMatrix& shap, const gbdt::FeatureMatrix& x,
+                     int feature, const Column& column, const Method& method, const std::string& scale,
+                     const std::vector<std::string>& ids,
+                     const std::string& id_name, bool json, Output& out) {
+  const gbdt::FeatureInfo& info = model.features[static_cast<std::size_t>(feature)];
+  const bool multi = shap.outputs > 1;
+  std::vector<explain::DependenceData> data;
+  for (int k = 0; k < shap.outputs; ++k) data.push_back(explain::Dependence(shap, x, feature, k));
+  // A category the model never saw has no text in the model: the data's own text.
+  auto text = [&](std::size_t i) {
+    const double v = data[0].value[i];
+    const bool unseen = info.categorical && !std::isnan(v) && !(v < static_cast<double>(info.categories.size()));
+    return unseen ? column.ValueText(static_cast<std::int64_t>(i)) : ValueText(info, v);
+  };
+  if (json) {
+    Json rows = Json::array();
+    for (std::int64_t r = 0; r < shap.rows; ++r) {
+      const auto i = static_cast<std::size_t>(r);
+      const double v = data[0].value[i];
+      Json row{{id_name, ids[i]}, {"value", info.categorical && !std::isnan(v) ? Json(text(i)) : ValueJson(info, v)}};
+      if (!multi) {
+        row["shap"] = data[0].shap[i];
+      } else {
+        Json by_class = Json::object();
+        for (int k = 0; k < shap.outputs; ++k) {
+          by_class[OutputName(model, k)] = data[static_cast<std::size_t>(k)].shap[i];
+        }
+        row["shap"] = std::move(by_class);
+      }
+      rows.push_back(std::move(row));
+    }
+    Json doc = Json::object();
+    method.AddTo(doc);
+    doc["scale"] = scale;
+    doc["feature"] = info.name;
+    doc["rows"] = std::move(rows);
+    out.Write(doc.dump(2) + "\n");
+    return;
+  }
+  out.Write(CsvField(id_name) + (multi ? ",class" : "") + ",value,shap\n");
+  for (std::int64_t r = 0; r < shap.rows; ++r) {
+    const auto i = static_cast<std::size_t>(r);
+    for (int k = 0; k < shap.outputs; ++k) {
+      out.Write(fmt::format("{}{},{},{}\n", CsvField(ids[i]), multi ? "," + CsvField(OutputName(model, k)) : "",
+                            CsvField(text(i)), data[static_cast<std::size_t>(k)].shap[i]));
     }
   }
 }
@@ -241,27 +462,64 @@ std::vector<explain::FeatureGroup> ParseGroups(const gbdt::GbdtModel& model, con
   return groups;
 }
 
-void RunExplain(const ExplainArgs& a, const GlobalOptions& global) {
+void CheckOptions(const ExplainArgs& a) {
   if (a.reasons_given && a.reasons < 1) {
     throw InvalidArgument("the number of reasons must be positive",
                           {.field = "--reasons", .field_kind = "option", .value = std::to_string(a.reasons),
                            .expected = "an integer >= 1 (Regulation B: at most 4 principal reasons)"});
   }
-  const Context ctx = MakeContext(global);
-  const gbdt::GbdtModel model = gbdt::LoadModel(a.model);
-  if (a.reasons_given && model.num_outputs() != 1) {
-    throw Unsupported("reason codes explain one score; a multiclass model has one per class",
-                      {.field = "--reasons", .field_kind = "option", .expected = "a binary or regression model"});
-  }
   if (a.scale != "margin" && a.scale != "probability") {
     throw InvalidArgument("unknown attribution scale", {.field = "--scale", .field_kind = "option", .value = a.scale,
                                                         .expected = "margin or probability"});
   }
-  if ((a.reasons_given || a.interactions) && (a.scale != "margin" || !a.groups.empty())) {
-    throw InvalidArgument("--scale probability and --group apply to contributions only (not yet to reasons or "
-                          "interactions)",
+  auto conflict = [](const std::string& option, const std::string& message, const std::string& expected) {
+    throw InvalidArgument(message, {.field = option, .field_kind = "option", .expected = expected});
+  };
+  if (!a.pdp.empty()) {
+    if (a.reasons_given || a.interactions || !a.dependence.empty() || !a.background.empty() || !a.groups.empty()) {
+      conflict("--pdp", "--pdp writes partial dependence curves, not SHAP values",
+               "no --reasons, --interactions, --dependence, --background or --group with --pdp");
+    }
+    if (a.grid_given && !a.grid_values.empty()) {
+      conflict("--grid-values", "--grid and --grid-values both choose the grid", "one of the two");
+    }
+    if (a.grid_given && a.grid < 2) {
+      throw InvalidArgument("a grid needs at least 2 points", {.field = "--grid", .field_kind = "option",
+                                                               .value = std::to_string(a.grid),
+                                                               .expected = "an integer >= 2"});
+    }
+  } else if (a.ice || a.grid_given || !a.grid_values.empty()) {
+    conflict(a.ice ? "--ice" : a.grid_given ? "--grid" : "--grid-values", "this option belongs to --pdp",
+             "--pdp FEATURE");
+  }
+  if (!a.dependence.empty() && (a.reasons_given || a.interactions || !a.groups.empty())) {
+    conflict("--dependence", "--dependence writes one feature's SHAP values",
+             "no --reasons, --interactions or --group with --dependence");
+  }
+  if (a.recourse && (a.reasons_given || a.interactions || !a.background.empty() || !a.groups.empty() ||
+                     !a.dependence.empty() || !a.pdp.empty())) {
+    conflict("--recourse", "--recourse writes its own table",
+             "no --reasons, --interactions, --background, --group, --dependence or --pdp with it");
+  }
+  if (!a.recourse && (!a.recourse_args.actions_file.empty() || a.time_limit_given)) {
+    conflict(a.time_limit_given ? "--time-limit" : "--actions", "this option belongs to --recourse", "--recourse");
+  }
+  if (a.cutoff_given && !a.reasons_given && !a.recourse) {
+    conflict("--cutoff", "--cutoff selects the refused rows to give reasons or recourse for",
+             "--reasons or --recourse with --cutoff");
+  }
+  if (a.cutoff_given && !(a.cutoff >= 0 && a.cutoff <= 1)) {
+    throw InvalidArgument("the cut-off is a probability of the event", {.field = "--cutoff", .field_kind = "option",
+                                                                         .value = fmt::format("{}", a.cutoff),
+                                                                         .expected = "a number from 0 to 1"});
+  }
+  if (a.reasons_given && a.scale != "margin") {
+    conflict("--scale", "reason codes are ranked on the margin scale", "--scale margin with --reasons");
+  }
+  if (a.interactions && (a.scale != "margin" || !a.groups.empty())) {
+    throw InvalidArgument("--scale probability and --group do not apply to interactions (not yet)",
                           {.field = a.groups.empty() ? "--scale" : "--group", .field_kind = "option",
-                           .expected = "contributions output"});
+                           .expected = "contributions or reasons output"});
   }
   if (a.interactions && !a.background.empty()) {
     throw InvalidArgument("interaction values are path-dependent only (not yet against a background)",
@@ -272,27 +530,77 @@ void RunExplain(const ExplainArgs& a, const GlobalOptions& global) {
     throw InvalidArgument("--reasons and --interactions write different tables",
                           {.field = "--interactions", .field_kind = "option", .expected = "one of the two"});
   }
-  if (a.recourse && (a.reasons_given || a.interactions || !a.background.empty() || !a.groups.empty())) {
-    throw InvalidArgument("--recourse writes its own table",
-                          {.field = "--recourse", .field_kind = "option",
-                           .expected = "no --reasons, --interactions, --background or --group with it"});
+}
+
+void RunExplain(const ExplainArgs& a, const GlobalOptions& global) {
+  CheckOptions(a);
+  const Context ctx = MakeContext(global);
+  const gbdt::GbdtModel model = gbdt::LoadModel(a.model);
+  if (a.reasons_given && model.num_outputs() != 1) {
+    throw Unsupported("reason codes explain one score; a multiclass model has one per class",
+                      {.field = "--reasons", .field_kind = "option", .expected = "a binary or regression model"});
+  }
+  if (a.cutoff_given && model.objective != gbdt::ObjectiveKind::kBinaryLogLoss) {
+    throw Unsupported("a cut-off on the probability of the event needs a binary model",
+                      {.field = "--cutoff", .field_kind = "option", .expected = "a binary model"});
+  }
+  const int pdp_feature = a.pdp.empty() ? -1 : FeatureIndex(model, a.pdp, "--pdp");
+  const int dependence_feature = a.dependence.empty() ? -1 : FeatureIndex(model, a.dependence, "--dependence");
+  std::vector<double> user_grid;
+  if (pdp_feature >= 0 && !a.grid_values.empty()) {
+    user_grid = ParseGridValues(model.features[static_cast<std::size_t>(pdp_feature)], a.grid_values);
+  }
+  const std::vector<explain::FeatureGroup> groups = ParseGroups(model, a.groups);
+  if (!groups.empty()) {  // unknown, repeated or missing members: 64 before any data is read
+    (void)explain::GroupContributions(model, explain::ShapMatrix{.features = static_cast<int>(model.features.size())},
+                                      groups);
   }
   const CsvTable table = LoadData(a.data_file, a.data, ctx);
-  const gbdt::FeatureMatrix x = gbdt::BuildFeatureMatrix(model, table.frame, ctx);
+  gbdt::FeatureMatrix x = gbdt::BuildFeatureMatrix(model, table.frame, ctx);
   const Column* id = a.id_column.empty() ? nullptr : &table.frame.column(a.id_column);
   std::vector<std::string> ids;
   ids.reserve(static_cast<std::size_t>(x.rows));
   for (std::int64_t r = 0; r < x.rows; ++r) ids.push_back(id ? id->ValueText(r) : std::to_string(r + 1));
   const std::string id_name = a.id_column.empty() ? "row" : a.id_column;
-  Output out(a.output);
+  if (pdp_feature >= 0) {
+    explain::PartialDependenceOptions options{
+        .grid = user_grid,
+        .grid_options = {.resolution = a.grid},
+        .scale = a.scale == "probability" ? explain::CurveScale::kResponse : explain::CurveScale::kMargin,
+        .keep_ice = a.ice};
+    const explain::PartialDependence pd = explain::ComputePartialDependence(model, x, pdp_feature, options, ctx);
+    Output out(a.output);
+    WritePartialDependence(model, pd, a.scale, a.ice, ids, id_name, a.json, out);
+    out.Close();
+    return;
+  }
   if (a.recourse) {
     RecourseArgs args = a.recourse_args;
+    args.cutoff = a.cutoff;
     args.json = a.json;
+    Output out(a.output);
     out.Write(RecourseReport(model, table, x, ids, id_name, args));
     out.Close();
     return;
   }
+  CutoffInfo cutoff{.given = a.cutoff_given, .cutoff = a.cutoff, .rows_scored = x.rows};
+  if (a.cutoff_given) {
+    // Only the refused rows are explained: the others get no adverse-action notice.
+    const std::vector<std::int64_t> refused = explain::RefusedRows(model, x, a.cutoff, ctx);
+    const std::vector<double> p = gbdt::Predict(model, x, gbdt::PredictKind::kResponse, ctx);
+    gbdt::FeatureMatrix kept{.rows = static_cast<std::int64_t>(refused.size()), .cols = x.cols};
+    std::vector<std::string> kept_ids;
+    for (std::int64_t r : refused) {
+      const auto begin = x.values.begin() + r * x.cols;
+      kept.values.insert(kept.values.end(), begin, begin + x.cols);
+      kept_ids.push_back(ids[static_cast<std::size_t>(r)]);
+      cutoff.probability.push_back(p[static_cast<std::size_t>(r)]);
+    }
+    x = std::move(kept);
+    ids = std::move(kept_ids);
+  }
   const explain::TreeShapExplainer explainer(model);
+  Output out(a.output);
   if (a.interactions) {
     WriteInteractions(model, explainer.Interactions(x, ctx), ids, id_name, a.json, out);
     out.Close();
@@ -309,14 +617,19 @@ void RunExplain(const ExplainArgs& a, const GlobalOptions& global) {
     shap = explain::InterventionalShapValues(model, x, b, ctx);
   }
   if (a.reasons_given) {
-    const auto reasons = explain::ReasonCodes(model, shap, {.max_reasons = a.reasons, .schema = &table.schema});
-    WriteReasons(reasons, shap, method, ids, id_name, a.json, out);
+    const auto reasons =
+        explain::ReasonCodes(model, shap, {.max_reasons = a.reasons, .schema = &table.schema, .groups = groups});
+    WriteReasons(reasons, shap, method, cutoff, model, ids, id_name, a.json, out);
+  } else if (dependence_feature >= 0) {
+    const explain::ShapMatrix values = a.scale == "probability" ? explain::ToProbabilityScale(model, shap) : shap;
+    WriteDependence(model, values, x, dependence_feature, table.frame.column(a.dependence), method, a.scale, ids,
+                    id_name, a.json, out);
   } else {
     std::vector<std::string> names;
     for (const auto& f : model.features) names.push_back(f.name);
     explain::ShapMatrix values = a.scale == "probability" ? explain::ToProbabilityScale(model, shap) : shap;
-    if (!a.groups.empty()) {
-      explain::GroupedShap grouped = explain::GroupContributions(model, values, ParseGroups(model, a.groups));
+    if (!groups.empty()) {
+      explain::GroupedShap grouped = explain::GroupContributions(model, values, groups);
       names = std::move(grouped.names);
       values = std::move(grouped.values);
     }
@@ -329,7 +642,8 @@ void RunExplain(const ExplainArgs& a, const GlobalOptions& global) {
 void RegisterExplain(CLI::App& app, GlobalOptions& global) {
   auto a = std::make_shared<ExplainArgs>();
   auto* explain = app.add_subcommand("explain", "Explain a tree model's scores: exact TreeSHAP contributions per "
-                                                "row, or reason codes (--reasons)");
+                                                "row, reason codes (--reasons), SHAP dependence data "
+                                                "(--dependence) or partial dependence / ICE curves (--pdp)");
   explain->add_option("--model", a->model, "Model file (.json or .fgb)")->required();
   explain->add_option("--data", a->data_file, "Rows to explain (CSV)")->required();
   auto* reasons = explain->add_option("--reasons", a->reasons,
@@ -348,21 +662,37 @@ void RegisterExplain(CLI::App& app, GlobalOptions& global) {
   explain->add_option("--group", a->groups,
                       "NAME=feature,feature: explain these features as one factor (sum of their contributions); "
                       "repeatable");
+  explain->add_option("--cutoff", a->cutoff,
+                      "Refused: predicted probability of the event >= P (default 0.5). With --reasons: only the "
+                      "refused rows (adverse-action notices); with --recourse: who needs a change; binary models");
   explain->add_flag("--recourse", a->recourse,
                     "For each refused applicant, the least-cost change of actionable features (schema, or --actions) "
                     "that makes the model approve; exact (mixed-integer program)");
-  explain->add_option("--cutoff", a->recourse_args.cutoff,
-                      "Refused when the probability of the event is at least this (default 0.5)");
   explain->add_option("--actions", a->recourse_args.actions_file,
-                      "JSON file of recourse actions per feature (actionable, direction, lower, upper, step, "
+                      "With --recourse: JSON file of actions per feature (actionable, direction, lower, upper, step, "
                       "cost_per_unit), overriding the schema's");
-  explain->add_option("--time-limit", a->recourse_args.time_limit, "Seconds of search per applicant (default 10)");
+  explain->add_option("--time-limit", a->recourse_args.time_limit,
+                      "With --recourse: seconds of search per applicant (default 10)");
+  explain->add_option("--dependence", a->dependence,
+                      "Write SHAP dependence data of FEATURE (row, value, shap) instead of all contributions");
+  explain->add_option("--pdp", a->pdp,
+                      "Write the partial dependence curve of FEATURE (brute force over the rows) instead of SHAP "
+                      "values");
+  explain->add_flag("--ice", a->ice, "With --pdp: also every row's ICE curve (long form: row,feature,value,ice,pd)");
+  explain->add_option("--grid", a->grid,
+                      "With --pdp: N evenly spaced points between the 5th and 95th percentiles (default 100; the "
+                      "distinct values when fewer; a categorical feature: its categories present)");
+  explain->add_option("--grid-values", a->grid_values,
+                      "With --pdp: the grid itself, comma-separated (numbers, or category texts)");
   explain->add_option("--id-column", a->id_column, "Column written beside each row (default: row number)");
   explain->add_option("-o,--output", a->output, "File to write (default: standard output)");
   explain->add_flag("--json", a->json, "Write JSON instead of CSV");
   AddDataOptions(*explain, a->data);
-  explain->callback([a, reasons, &global] {
+  explain->callback([a, reasons, explain, &global] {
     a->reasons_given = reasons->count() > 0;
+    a->cutoff_given = explain->count("--cutoff") > 0;
+    a->grid_given = explain->count("--grid") > 0;
+    a->time_limit_given = explain->count("--time-limit") > 0;
     if (a->reasons_given && reasons->results().size() == 1 && reasons->results()[0].empty()) a->reasons = 4;
     RunExplain(*a, global);
   });

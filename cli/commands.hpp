@@ -60,5 +60,6 @@ void RegisterScorecard(CLI::App& app, GlobalOptions& global);      // `finai sco
 void RegisterScorecardCv(CLI::App& scorecard, GlobalOptions& global);  // `finai scorecard cv`
 void RegisterFairness(CLI::App& app, GlobalOptions& global);       // `finai fairness audit|mitigate`
 void RegisterExplain(CLI::App& app, GlobalOptions& global);        // `finai explain`
+void RegisterImport(CLI::App& app, GlobalOptions& global);         // `finai import --from xgboost|lightgbm`
 
 }  // namespace finai::cli

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   finai::cli::RegisterScorecard(app, global);
   finai::cli::RegisterFairness(app, global);
   finai::cli::RegisterExplain(app, global);
+  finai::cli::RegisterImport(app, global);
   try {
     // CLI11 would report an unknown verb as "A subcommand is required"; name it instead.
     std::string verbs;

@@ -12,10 +12,13 @@ A test file is a list of cases separated by blank lines. Each case is a few 'key
     stdout-not-contains: ...
     stderr-equals: finai: error: ...                        (the whole of stderr, stripped)
     file-contains: {tmp}/out.csv :: some text               (a file the command wrote)
+    csv-close: {tmp}/p.csv margin :: ref.csv margin :: 1e-6  (a column of a CSV the command wrote equals a column
+                                                            of a reference CSV, row by row, within the tolerance)
 
 The runner prints every failed expectation with the command's actual output, and exits 1 if any failed.
 """
 import argparse
+import csv
 import os
 import shlex
 import subprocess
@@ -41,6 +44,33 @@ def parse_cases(text):
     if current:
         cases.append(current)
     return cases
+
+
+def csv_close(value, source_dir):
+    """'ACTUAL COLUMN :: EXPECTED COLUMN :: TOLERANCE': a list of problems (empty when the columns agree). Relative
+    paths are from the source directory, as the command's."""
+    parts = value.split(" :: ")
+    if len(parts) != 3:
+        return [f"csv-close needs 'FILE COLUMN :: FILE COLUMN :: TOLERANCE', got {value!r}"]
+    columns = []
+    for part in parts[:2]:
+        path, _, column = part.rpartition(" ")
+        path = os.path.join(source_dir, path)
+        try:
+            with open(path, encoding="utf-8", newline="") as f:
+                rows = list(csv.DictReader(f))
+        except OSError as e:
+            return [f"cannot read {path}: {e}"]
+        if rows and column not in rows[0]:
+            return [f"{path} has no column {column!r}"]
+        columns.append((path, [float(r[column]) for r in rows]))
+    (actual_path, actual), (expected_path, expected) = columns
+    if len(actual) != len(expected) or not actual:
+        return [f"{actual_path} has {len(actual)} rows, {expected_path} {len(expected)}"]
+    worst = max(abs(a - e) for a, e in zip(actual, expected))
+    if not worst <= float(parts[2]):
+        return [f"{actual_path} differs from {expected_path} by up to {worst:.3g} (tolerance {parts[2]})"]
+    return []
 
 
 def main():
@@ -87,8 +117,10 @@ def main():
                                 problems.append(f"line {lineno}: {path} lacks {text!r}")
                     except OSError as e:
                         problems.append(f"line {lineno}: cannot read {path}: {e}")
+                elif key == "csv-close":
+                    problems += [f"line {lineno}: {p}" for p in csv_close(value, args.source_dir)]
                 elif key not in ("exit", "stdout-contains", "stdout-not-contains", "stderr-contains",
-                                 "stderr-equals", "file-contains"):
+                                 "stderr-equals", "file-contains", "csv-close"):
                     raise SystemExit(f"line {lineno}: unknown key {key!r}")
             if proc.returncode != expected_exit:
                 problems.append(f"exit code {proc.returncode}, expected {expected_exit}")
