@@ -578,9 +578,12 @@ void RunExplain(const ExplainArgs& a, const GlobalOptions& global) {
     RecourseArgs args = a.recourse_args;
     args.cutoff = a.cutoff;
     args.json = a.json;
+    const RecourseText text = RecourseReport(model, table, x, ids, id_name, args);
     Output out(a.output);
-    out.Write(RecourseReport(model, table, x, ids, id_name, args));
+    out.Write(text.report);
     out.Close();
+    std::fflush(stdout);
+    if (!a.json) std::fprintf(stderr, "%s\n", text.summary.c_str());  // after the table, for people reading both
     return;
   }
   CutoffInfo cutoff{.given = a.cutoff_given, .cutoff = a.cutoff, .rows_scored = x.rows};

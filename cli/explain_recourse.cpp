@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
@@ -39,7 +38,7 @@ Json ActionsJson(const gbdt::GbdtModel& model, const std::vector<explain::Featur
 }
 }  // namespace
 
-std::string RecourseReport(const gbdt::GbdtModel& model, const CsvTable& table, const gbdt::FeatureMatrix& x,
+RecourseText RecourseReport(const gbdt::GbdtModel& model, const CsvTable& table, const gbdt::FeatureMatrix& x,
                            const std::vector<std::string>& ids, const std::string& id_name, const RecourseArgs& args) {
   explain::RecourseOptions options{.cutoff = args.cutoff, .time_limit_seconds = args.time_limit};
   options.actions = explain::DefaultActions(model, table.schema, x);
@@ -89,9 +88,8 @@ std::string RecourseReport(const gbdt::GbdtModel& model, const CsvTable& table, 
                {"mean_cost", s.mean_cost},
                {"median_cost", s.median_cost}}},
              {"rows", std::move(rows)}};
-    return doc.dump(2) + "\n";
+    return {doc.dump(2) + "\n", summary};
   }
-  std::fprintf(stderr, "%s\n", summary.c_str());
   // One line per refused applicant; `changes` lists "feature: from -> to" separated by "; ".
   std::string out = CsvField(id_name) + ",status,probability,new_probability,cost,changes\n";
   for (std::size_t r = 0; r < results.size(); ++r) {
@@ -105,7 +103,7 @@ std::string RecourseReport(const gbdt::GbdtModel& model, const CsvTable& table, 
     out += fmt::format("{},{},{},{},{},{}\n", CsvField(ids[r]), explain::RecourseStatusName(res.status),
                        res.probability, res.new_probability, res.cost, CsvField(changes));
   }
-  return out;
+  return {out, summary};
 }
 
 }  // namespace finai::cli

@@ -17,9 +17,13 @@ struct RecourseArgs {
   bool json = false;
 };
 
-// The report for every refused row (CSV, one line per applicant, or JSON with the actions and the summary); the
-// summary also goes to standard error in CSV mode.
-std::string RecourseReport(const gbdt::GbdtModel& model, const CsvTable& table, const gbdt::FeatureMatrix& x,
+struct RecourseText {
+  std::string report;   // CSV (one line per refused applicant) or JSON (with the actions and the summary)
+  std::string summary;  // one line for people: refused, with and without recourse, costs
+};
+
+// The report for every refused row and the portfolio summary.
+RecourseText RecourseReport(const gbdt::GbdtModel& model, const CsvTable& table, const gbdt::FeatureMatrix& x,
                            const std::vector<std::string>& ids, const std::string& id_name, const RecourseArgs& args);
 
 }  // namespace finai::cli
