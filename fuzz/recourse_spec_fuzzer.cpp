@@ -20,7 +20,9 @@ using finai::gbdt::GbdtModel;
 GbdtModel SmallModel() {
   GbdtModel model;
   model.base_margin = {0.2};
-  model.features = {{.name = "amount"}, {.name = "age"}, {.name = "home", .categorical = true, .categories = {"own", "rent"}}};
+  model.features = {{.name = "amount"},
+                    {.name = "age"},
+                    {.name = "home", .categorical = true, .categories = {"own", "rent"}}};
   finai::gbdt::Tree tree;
   tree.nodes = {{.left = 1, .right = 2, .feature = 0, .threshold = 500, .cover = 4},
                 {.left = 3, .right = 4, .feature = 1, .threshold = 30, .cover = 2},

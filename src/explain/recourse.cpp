@@ -75,7 +75,7 @@ class Program {
     if (rc == GLP_ENOPFS || (rc == 0 && status == GLP_NOFEAS)) return out;
     if (rc != 0 && rc != GLP_ETMLIM) {
       throw InternalError("the recourse program could not be solved",
-                     {.field = "recourse", .field_kind = "solver", .value = "GLPK code " + std::to_string(rc)});
+                          {.field = "recourse", .field_kind = "solver", .value = "GLPK code " + std::to_string(rc)});
     }
     if (status != GLP_OPT && status != GLP_FEAS) {
       out.status = RecourseStatus::kNotFound;
@@ -108,7 +108,10 @@ class Program {
                 .regions = recourse_detail::RegionChoices(model_, t, action, row_[j])};
       const int k = static_cast<int>(t.size());
       glp_add_cols(p, k);
-      auto cost = [&](int i) { return f.regions[static_cast<std::size_t>(i)].allowed ? f.regions[static_cast<std::size_t>(i)].cost : 0.0; };
+      auto cost = [&](int i) {  // a shut region's cost never counts (its indicator is 0): 0 keeps numbers clean
+        const RegionChoice& c = f.regions[static_cast<std::size_t>(i)];
+        return c.allowed ? c.cost : 0.0;
+      };
       constant += cost(0);
       for (int i = 1; i <= k; ++i) {
         const int col = f.first_column + i - 1;
@@ -216,8 +219,8 @@ class Program {
     out.new_probability = Probability(model_, changed.data());
     if (!(out.new_probability < options_.cutoff)) {
       throw InternalError("the recourse found does not flip the decision when re-predicted",
-                     {.field = "recourse", .field_kind = "solver", .value = fmt::format("{}", out.new_probability),
-                      .expected = fmt::format("a probability below the cut-off {}", options_.cutoff)});
+                          {.field = "recourse", .field_kind = "solver", .value = fmt::format("{}", out.new_probability),
+                           .expected = fmt::format("a probability below the cut-off {}", options_.cutoff)});
     }
   }
 

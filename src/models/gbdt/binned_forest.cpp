@@ -23,7 +23,8 @@ BinnedForest::BinnedForest(const GbdtModel& model)
   auto as_compared = [&](double t) { return float32_ ? static_cast<double>(static_cast<float>(t)) : t; };
   for (const Tree& tree : model.trees) {
     for (const TreeNode& n : tree.nodes) {
-      if (!n.is_leaf() && n.category_set < 0) thresholds_[static_cast<std::size_t>(n.feature)].push_back(as_compared(n.threshold));
+      if (n.is_leaf() || n.category_set >= 0) continue;
+      thresholds_[static_cast<std::size_t>(n.feature)].push_back(as_compared(n.threshold));
     }
   }
   bool ranks_fit = features_ < 0x7FFF;

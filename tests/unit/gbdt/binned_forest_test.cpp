@@ -54,7 +54,8 @@ Tree RandomTree(Rng& rng, int features, int depth, const std::vector<double>& gr
 
 GbdtModel RandomModel(std::uint64_t seed, SplitRule rule, bool float32, bool mixed) {
   Rng rng(seed);
-  const std::vector<double> grid = {-kInf, -2.5, -1, -0.1, 0, 1e-300, 0.1, 0.30000000000000004, 1, 1.0000001, 2.5, kInf};
+  const std::vector<double> grid = {-kInf, -2.5, -1, -0.1, 0, 1e-300, 0.1, 0.30000000000000004, 1, 1.0000001, 2.5,
+                                    kInf};
   GbdtModel model;
   model.base_margin = {0.25};
   model.split_rule = rule;
