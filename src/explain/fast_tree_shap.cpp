@@ -87,6 +87,8 @@ struct KernelSplit {
   std::int32_t right = 0;     // preorder index of the right child
   std::int32_t feature = 0;   // the split feature (the edge feature of both children)
   std::int32_t previous = 0;  // preorder index of the previous edge on `feature` up the path; the node count if none
+  std::int32_t node_lanes = 0;   // node * q and right * q: where the two nodes' slots start in a row's slot array
+  std::int32_t right_lanes = 0;
   double threshold = 0;
   float threshold32 = 0;      // the threshold as float32 (XGBoost's comparison)
   std::uint8_t default_left = 0;
@@ -217,6 +219,8 @@ FlatTree Flatten(const Tree& tree, int output) {
     s.feature = n.split_feature;
     const std::int32_t previous = flat.nodes[static_cast<std::size_t>(p + 1)].previous;  // the same for both children
     s.previous = previous >= 0 ? previous : count;
+    s.node_lanes = p * q;
+    s.right_lanes = n.right_child * q;
     s.threshold = n.threshold;
     s.threshold32 = static_cast<float>(n.threshold);
     s.default_left = n.default_left;
@@ -368,7 +372,11 @@ void ContribTree(const GbdtModel& model, const FlatTree& flat, const double* con
   const std::size_t count = flat.nodes.size();
   double* slot[kRows];
   std::uint8_t* offset[kRows];
+  const double* row[kRows];  // local copies: the byte stores below may alias anything
+  double* row_acc[kRows];
   for (int r = 0; r < kRows; ++r) {
+    row[r] = rows[r];
+    row_acc[r] = acc[r];
     slot[r] = scratch.slot.data() + static_cast<std::size_t>(r) * scratch.slot_stride;
     offset[r] = scratch.offset.data() + static_cast<std::size_t>(r) * scratch.offset_stride;
     offset[r][count] = 0;
@@ -383,29 +391,31 @@ void ContribTree(const GbdtModel& model, const FlatTree& flat, const double* con
     const double* f = factors + j * stride;
     const auto node = static_cast<std::size_t>(s.node), right = static_cast<std::size_t>(s.right);
     const auto previous = static_cast<std::size_t>(s.previous);
+    const auto node_lanes = static_cast<std::size_t>(s.node_lanes), right_lanes = static_cast<std::size_t>(s.right_lanes);
 #pragma GCC unroll 4
     for (int r = 0; r < kRows; ++r) {
-      const unsigned goes_left = RouteLeft<kRoute>(model, flat, s, rows[r][s.feature]) ? 1U : 0U;
+      const unsigned goes_left = RouteLeft<kRoute>(model, flat, s, row[r][s.feature]) ? 1U : 0U;
       const unsigned before = offset[r][previous] == 0 ? 1U : 0U;
       // Hot before: the row's child is kHot (0), the other kTurnsCold (1); cold before: both kCold (2).
-      const unsigned case_left = 2 - before * (1 + goes_left);
-      const unsigned case_right = 2 - before * (2 - goes_left);
+      const unsigned case_left = 2 - before - (before & goes_left);
+      const unsigned case_right = 2 - 2 * before + (before & goes_left);
       offset[r][node + 1] = static_cast<std::uint8_t>(case_left * uq);
       offset[r][right] = static_cast<std::uint8_t>(case_right * uq);
-      double* from = slot[r] + node * uq;
-      Lanes<kQ>::Mul2(q, from, f + case_left * uq, f + (3 + case_right) * uq, from + uq, slot[r] + right * uq);
+      double* from = slot[r] + node_lanes;
+      Lanes<kQ>::Mul2(q, from, f + case_left * uq, f + (3 + case_right) * uq, from + uq, slot[r] + right_lanes);
     }
   }
   for (std::size_t j = n_splits; j-- > 0;) {
     const KernelSplit& s = splits[j];
     const double* f = factors + j * stride + 6 * uq;
     const auto node = static_cast<std::size_t>(s.node), right = static_cast<std::size_t>(s.right);
+    const auto node_lanes = static_cast<std::size_t>(s.node_lanes), right_lanes = static_cast<std::size_t>(s.right_lanes);
     const std::size_t feature = static_cast<std::size_t>(s.feature) * static_cast<std::size_t>(lanes);
 #pragma GCC unroll 4
     for (int r = 0; r < kRows; ++r) {
-      double* g = slot[r] + node * uq;
-      Lanes<kQ>::Back(q, f + offset[r][node + 1], g + uq, f + 3 * uq + offset[r][right], slot[r] + right * uq,
-                      acc[r] + feature, g);
+      double* g = slot[r] + node_lanes;
+      Lanes<kQ>::Back(q, f + offset[r][node + 1], g + uq, f + 3 * uq + offset[r][right], slot[r] + right_lanes,
+                      row_acc[r] + feature, g);
     }
   }
 }
