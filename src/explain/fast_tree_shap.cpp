@@ -105,11 +105,13 @@ struct FlatTree {
   int output = 0;
   int q = 1;                   // quadrature points
   std::vector<FlatNode> nodes;
-  // The contributions kernel: internal nodes in preorder, and per internal node 12 q factors: the left child's
+  // The contributions kernel: internal nodes, first those with an internal child (`inner` of them) in preorder,
+  // then those whose children are both leaves, in preorder; per internal node 12 q factors: the left child's
   // a_e / a_p(e) for the three cases, the right child's, then the left and right children's w_q (c_e - c_p(e)).
   // A leaf's ratios are multiplied by its value, so that its slot holds v P(leaf) = G(leaf) directly.
   std::vector<KernelSplit> splits;
   std::vector<double> factors;
+  std::size_t inner = 0;
   ContribKernel kernel1 = nullptr;  // one row
   ContribKernel kernel4 = nullptr;  // four rows in lockstep, the same arithmetic per row
   // For interactions: the quadrature rule, and per leaf its path's unique features, each with the last edge that
@@ -210,6 +212,8 @@ FlatTree Flatten(const Tree& tree, int output) {
     if (!flat.nodes[p].is_left) flat.nodes[static_cast<std::size_t>(flat.nodes[p].parent)].right_child = static_cast<std::int32_t>(p);
   }
   const auto count = static_cast<std::int32_t>(flat.nodes.size());
+  std::vector<KernelSplit> bottom_splits;
+  std::vector<double> bottom_factors;
   for (std::int32_t p = 0; p < count; ++p) {
     const FlatNode& n = flat.nodes[static_cast<std::size_t>(p)];
     if (n.is_leaf) continue;
@@ -224,17 +228,22 @@ FlatTree Flatten(const Tree& tree, int output) {
     s.threshold = n.threshold;
     s.threshold32 = static_cast<float>(n.threshold);
     s.default_left = n.default_left;
-    flat.splits.push_back(s);
+    const bool bottom = flat.nodes[static_cast<std::size_t>(p + 1)].is_leaf && flat.nodes[static_cast<std::size_t>(n.right_child)].is_leaf;
+    (bottom ? bottom_splits : flat.splits).push_back(s);
+    std::vector<double>& out = bottom ? bottom_factors : flat.factors;
     for (const std::vector<double>* table : {&ratios, &deltas}) {
       for (const std::int32_t child : {p + 1, n.right_child}) {
         const FlatNode& c = flat.nodes[static_cast<std::size_t>(child)];
         const double scale = table == &ratios && c.is_leaf ? c.leaf_value : 1.0;
         for (int k = 0; k < 3 * q; ++k) {
-          flat.factors.push_back((*table)[static_cast<std::size_t>(child) * 3 * q + static_cast<std::size_t>(k)] * scale);
+          out.push_back((*table)[static_cast<std::size_t>(child) * 3 * q + static_cast<std::size_t>(k)] * scale);
         }
       }
     }
   }
+  flat.inner = flat.splits.size();
+  flat.splits.insert(flat.splits.end(), bottom_splits.begin(), bottom_splits.end());
+  flat.factors.insert(flat.factors.end(), bottom_factors.begin(), bottom_factors.end());
   flat.t = t;
   flat.w = w;
   flat.leaf_begin.push_back(0);
@@ -332,6 +341,37 @@ struct Lanes {
       }
     }
   }
+  // Both children leaves: g_a = from ratio_a, g_b = from ratio_b (their G), acc += delta_a g_a + delta_b g_b,
+  // g = g_a + g_b: the forward and backward steps in one, the same operations.
+  // `g` may be `from` (G(node) replaces P(node)): each lane is read before it is written.
+  static inline void Fused(int q, const double* from, const double* __restrict ratio_a,
+                           const double* __restrict ratio_b, const double* __restrict delta_a,
+                           const double* __restrict delta_b, double* __restrict acc, double* g) {
+    if constexpr (kQ > 0) {
+      (void)q;
+#pragma GCC unroll 4
+      for (int k = 0; k + 1 < kQ; k += 2) {
+        const Pair p = *reinterpret_cast<const Pair*>(from + k);
+        const Pair ga = p * *reinterpret_cast<const Pair*>(ratio_a + k);
+        const Pair gb = p * *reinterpret_cast<const Pair*>(ratio_b + k);
+        *reinterpret_cast<Pair*>(acc + k) += *reinterpret_cast<const Pair*>(delta_a + k) * ga +
+                                             *reinterpret_cast<const Pair*>(delta_b + k) * gb;
+        *reinterpret_cast<Pair*>(g + k) = ga + gb;
+      }
+      if constexpr (kQ % 2 == 1) {
+        constexpr int k = kQ - 1;
+        const double ga = from[k] * ratio_a[k], gb = from[k] * ratio_b[k];
+        acc[k] += delta_a[k] * ga + delta_b[k] * gb;
+        g[k] = ga + gb;
+      }
+    } else {
+      for (int k = 0; k < q; ++k) {
+        const double ga = from[k] * ratio_a[k], gb = from[k] * ratio_b[k];
+        acc[k] += delta_a[k] * ga + delta_b[k] * gb;
+        g[k] = ga + gb;
+      }
+    }
+  }
   // acc += delta_a g_a + delta_b g_b; g = g_a + g_b.
   static inline void Back(int q, const double* __restrict delta_a, const double* __restrict g_a,
                           const double* __restrict delta_b, const double* __restrict g_b, double* __restrict acc,
@@ -386,7 +426,8 @@ void ContribTree(const GbdtModel& model, const FlatTree& flat, const double* con
   const std::size_t n_splits = flat.splits.size();
   const double* factors = flat.factors.data();
   const std::size_t stride = 12 * uq;
-  for (std::size_t j = 0; j < n_splits; ++j) {
+  const std::size_t inner = flat.inner;
+  for (std::size_t j = 0; j < inner; ++j) {
     const KernelSplit& s = splits[j];
     const double* f = factors + j * stride;
     const auto node = static_cast<std::size_t>(s.node), right = static_cast<std::size_t>(s.right);
@@ -405,7 +446,25 @@ void ContribTree(const GbdtModel& model, const FlatTree& flat, const double* con
       Lanes<kQ>::Mul2(q, from, f + case_left * uq, f + (3 + case_right) * uq, from + uq, slot[r] + right_lanes);
     }
   }
-  for (std::size_t j = n_splits; j-- > 0;) {
+  // Nodes whose children are both leaves: their P is known now; G and the terms of both leaves in one step.
+  for (std::size_t j = inner; j < n_splits; ++j) {
+    const KernelSplit& s = splits[j];
+    const double* f = factors + j * stride;
+    const auto previous = static_cast<std::size_t>(s.previous);
+    const auto node_lanes = static_cast<std::size_t>(s.node_lanes);
+    const std::size_t feature = static_cast<std::size_t>(s.feature) * static_cast<std::size_t>(lanes);
+#pragma GCC unroll 4
+    for (int r = 0; r < kRows; ++r) {
+      const unsigned goes_left = RouteLeft<kRoute>(model, flat, s, row[r][s.feature]) ? 1U : 0U;
+      const unsigned before = offset[r][previous] == 0 ? 1U : 0U;
+      const unsigned case_left = 2 - before - (before & goes_left);
+      const unsigned case_right = 2 - 2 * before + (before & goes_left);
+      double* g = slot[r] + node_lanes;
+      Lanes<kQ>::Fused(q, g, f + case_left * uq, f + (3 + case_right) * uq, f + (6 + case_left) * uq,
+                       f + (9 + case_right) * uq, row_acc[r] + feature, g);
+    }
+  }
+  for (std::size_t j = inner; j-- > 0;) {
     const KernelSplit& s = splits[j];
     const double* f = factors + j * stride + 6 * uq;
     const auto node = static_cast<std::size_t>(s.node), right = static_cast<std::size_t>(s.right);
