@@ -104,9 +104,10 @@ struct FlatTree {
   const Tree* tree = nullptr;
   int output = 0;
   int q = 1;                   // quadrature points
+  int lanes = 1;               // the contributions kernel's lanes: q, but 4 for q = 3 (the fourth has zero weight)
   std::vector<FlatNode> nodes;
   // The contributions kernel: internal nodes, first those with an internal child (`inner` of them) in preorder,
-  // then those whose children are both leaves, in preorder; per internal node 12 q factors: the left child's
+  // then those whose children are both leaves, in preorder; per internal node 12 lanes factors: the left child's
   // a_e / a_p(e) for the three cases, the right child's, then the left and right children's w_q (c_e - c_p(e)).
   // A leaf's ratios are multiplied by its value, so that its slot holds v P(leaf) = G(leaf) directly.
   std::vector<KernelSplit> splits;
@@ -128,7 +129,8 @@ struct TreeShapExplainer::Impl {
   int features = 0;
   int outputs = 1;
   std::size_t max_nodes = 0;
-  int max_q = 1;  // also the number of quadrature lanes in the contributions accumulators
+  int max_q = 1;
+  int max_lanes = 1;  // lanes of the contributions accumulators
   std::vector<double> expected;
   std::vector<FlatTree> trees;
 };
@@ -143,6 +145,8 @@ FlatTree Flatten(const Tree& tree, int output) {
   std::vector<double> t, w;
   GaussLegendre(flat.q, t, w);
   const int q = flat.q;
+  flat.lanes = q == 3 ? 4 : q;
+  const int lanes = flat.lanes;
   std::vector<double> zero;  // z_e: cumulative cover fraction of the edge's feature down to this node
   std::vector<double> ratios, deltas;  // [node][case][q]: a_e / a_p(e) and w_q (c_e - c_p(e))
   // Depth-first, right child pushed first so that the left subtree comes first in preorder.
@@ -223,8 +227,8 @@ FlatTree Flatten(const Tree& tree, int output) {
     s.feature = n.split_feature;
     const std::int32_t previous = flat.nodes[static_cast<std::size_t>(p + 1)].previous;  // the same for both children
     s.previous = previous >= 0 ? previous : count;
-    s.node_lanes = p * q;
-    s.right_lanes = n.right_child * q;
+    s.node_lanes = p * lanes;
+    s.right_lanes = n.right_child * lanes;
     s.threshold = n.threshold;
     s.threshold32 = static_cast<float>(n.threshold);
     s.default_left = n.default_left;
@@ -235,8 +239,14 @@ FlatTree Flatten(const Tree& tree, int output) {
       for (const std::int32_t child : {p + 1, n.right_child}) {
         const FlatNode& c = flat.nodes[static_cast<std::size_t>(child)];
         const double scale = table == &ratios && c.is_leaf ? c.leaf_value : 1.0;
-        for (int k = 0; k < 3 * q; ++k) {
-          out.push_back((*table)[static_cast<std::size_t>(child) * 3 * q + static_cast<std::size_t>(k)] * scale);
+        for (int cs = 0; cs < 3; ++cs) {
+          for (int k = 0; k < lanes; ++k) {
+            // A padding lane: ratio 1 and zero weight, so it adds nothing.
+            const double value = k < q ? (*table)[(static_cast<std::size_t>(child) * 3 + static_cast<std::size_t>(cs)) *
+                                                      static_cast<std::size_t>(q) + static_cast<std::size_t>(k)]
+                                       : (table == &ratios ? 1.0 : 0.0);
+            out.push_back(value * scale);
+          }
         }
       }
     }
@@ -287,8 +297,8 @@ struct KernelScratch {
   std::vector<double> slot;
   std::vector<std::uint8_t> offset;
   std::size_t slot_stride = 0, offset_stride = 0;  // per row
-  void Fit(std::size_t max_nodes, int max_q) {
-    slot_stride = max_nodes * static_cast<std::size_t>(max_q);
+  void Fit(std::size_t max_nodes, int max_lanes) {
+    slot_stride = max_nodes * static_cast<std::size_t>(max_lanes);
     offset_stride = max_nodes + 1;
     if (slot.size() < 4 * slot_stride) slot.resize(4 * slot_stride);
     if (offset.size() < 4 * offset_stride) offset.resize(4 * offset_stride);
@@ -313,15 +323,70 @@ inline bool RouteLeft(const GbdtModel& model, const FlatTree& flat, const Kernel
   }
 }
 
-// Two quadrature lanes at once (SSE2 on any x86-64), read and written unaligned.
+// Two or four lanes at once, read and written unaligned: SSE2 on any x86-64 (a Quad is two SSE2 operations), one
+// AVX operation for a Quad in the AVX2 build of the kernel. Lane by lane the same IEEE operations either way (no
+// fused multiply-add), so both builds give the same bits.
 typedef double Pair __attribute__((vector_size(16), aligned(8), may_alias));
+typedef double Quad __attribute__((vector_size(32), aligned(8), may_alias));
 
-// The lane loops of the kernel with kQ known (pairs, then one scalar lane) or read at run time (kQ = 0). Each lane's
-// arithmetic is the same either way.
+#define FINAI_KERNEL_INLINE __attribute__((always_inline)) inline
+FINAI_KERNEL_INLINE Quad& QuadAt(double* p) { return *reinterpret_cast<Quad*>(p); }
+FINAI_KERNEL_INLINE const Quad& QuadOf(const double* p) { return *reinterpret_cast<const Quad*>(p); }
+
+// The lane loops of the kernel with kQ known (quads when kQ is a multiple of 4, else pairs and one scalar lane) or
+// read at run time (kQ = 0). Each lane's arithmetic is the same either way.
 template <int kQ>
 struct Lanes {
-  static inline void Mul2(int q, const double* __restrict from, const double* __restrict ratio_a,
-                          const double* __restrict ratio_b, double* __restrict to_a, double* __restrict to_b) {
+  static FINAI_KERNEL_INLINE void Mul2(int q, const double* __restrict from, const double* __restrict ratio_a,
+                                       const double* __restrict ratio_b, double* __restrict to_a,
+                                       double* __restrict to_b) {
+    if constexpr (kQ > 0 && kQ % 4 == 0) {
+      (void)q;
+#pragma GCC unroll 4
+      for (int k = 0; k < kQ; k += 4) {
+        const Quad p = QuadOf(from + k);
+        QuadAt(to_a + k) = (p * QuadOf(ratio_a + k));
+        QuadAt(to_b + k) = (p * QuadOf(ratio_b + k));
+      }
+    } else {
+      Mul2Pairs(q, from, ratio_a, ratio_b, to_a, to_b);
+    }
+  }
+  static FINAI_KERNEL_INLINE void Fused(int q, const double* from, const double* __restrict ratio_a,
+                                        const double* __restrict ratio_b, const double* __restrict delta_a,
+                                        const double* __restrict delta_b, double* __restrict acc, double* g) {
+    if constexpr (kQ > 0 && kQ % 4 == 0) {
+      (void)q;
+#pragma GCC unroll 4
+      for (int k = 0; k < kQ; k += 4) {
+        const Quad p = QuadOf(from + k);
+        const Quad ga = p * QuadOf(ratio_a + k), gb = p * QuadOf(ratio_b + k);
+        QuadAt(acc + k) = (QuadOf(acc + k) + (QuadOf(delta_a + k) * ga + QuadOf(delta_b + k) * gb));
+        QuadAt(g + k) = (ga + gb);
+      }
+    } else {
+      FusedPairs(q, from, ratio_a, ratio_b, delta_a, delta_b, acc, g);
+    }
+  }
+  static FINAI_KERNEL_INLINE void Back(int q, const double* __restrict delta_a, const double* __restrict g_a,
+                                       const double* __restrict delta_b, const double* __restrict g_b,
+                                       double* __restrict acc, double* __restrict g) {
+    if constexpr (kQ > 0 && kQ % 4 == 0) {
+      (void)q;
+#pragma GCC unroll 4
+      for (int k = 0; k < kQ; k += 4) {
+        const Quad ga = QuadOf(g_a + k), gb = QuadOf(g_b + k);
+        QuadAt(acc + k) = (QuadOf(acc + k) + (QuadOf(delta_a + k) * ga + QuadOf(delta_b + k) * gb));
+        QuadAt(g + k) = (ga + gb);
+      }
+    } else {
+      BackPairs(q, delta_a, g_a, delta_b, g_b, acc, g);
+    }
+  }
+
+  static FINAI_KERNEL_INLINE void Mul2Pairs(int q, const double* __restrict from, const double* __restrict ratio_a,
+                                            const double* __restrict ratio_b, double* __restrict to_a,
+                                            double* __restrict to_b) {
     if constexpr (kQ > 0) {
       (void)q;
 #pragma GCC unroll 4
@@ -344,9 +409,9 @@ struct Lanes {
   // Both children leaves: g_a = from ratio_a, g_b = from ratio_b (their G), acc += delta_a g_a + delta_b g_b,
   // g = g_a + g_b: the forward and backward steps in one, the same operations.
   // `g` may be `from` (G(node) replaces P(node)): each lane is read before it is written.
-  static inline void Fused(int q, const double* from, const double* __restrict ratio_a,
-                           const double* __restrict ratio_b, const double* __restrict delta_a,
-                           const double* __restrict delta_b, double* __restrict acc, double* g) {
+  static FINAI_KERNEL_INLINE void FusedPairs(int q, const double* from, const double* __restrict ratio_a,
+                                             const double* __restrict ratio_b, const double* __restrict delta_a,
+                                             const double* __restrict delta_b, double* __restrict acc, double* g) {
     if constexpr (kQ > 0) {
       (void)q;
 #pragma GCC unroll 4
@@ -373,9 +438,9 @@ struct Lanes {
     }
   }
   // acc += delta_a g_a + delta_b g_b; g = g_a + g_b.
-  static inline void Back(int q, const double* __restrict delta_a, const double* __restrict g_a,
-                          const double* __restrict delta_b, const double* __restrict g_b, double* __restrict acc,
-                          double* __restrict g) {
+  static FINAI_KERNEL_INLINE void BackPairs(int q, const double* __restrict delta_a, const double* __restrict g_a,
+                                            const double* __restrict delta_b, const double* __restrict g_b,
+                                            double* __restrict acc, double* __restrict g) {
     if constexpr (kQ > 0) {
       (void)q;
 #pragma GCC unroll 4
@@ -405,9 +470,9 @@ struct Lanes {
 // both are cold) and P(child) = P(node) * ratio[case]. Backward in reverse preorder: both children's terms, and
 // G(node) = G(left) + G(right). The rows in lockstep share the node data; each row's arithmetic is as alone.
 template <int kQ, int kRows, int kRoute>
-void ContribTree(const GbdtModel& model, const FlatTree& flat, const double* const* rows, double* const* acc,
-                 int lanes, KernelScratch& scratch) {
-  const int q = kQ > 0 ? kQ : flat.q;
+FINAI_KERNEL_INLINE void ContribTreeBody(const GbdtModel& model, const FlatTree& flat, const double* const* rows,
+                                         double* const* acc, int lanes, KernelScratch& scratch) {
+  const int q = kQ > 0 ? kQ : flat.lanes;
   const auto uq = static_cast<std::size_t>(q);
   const std::size_t count = flat.nodes.size();
   double* slot[kRows];
@@ -479,13 +544,36 @@ void ContribTree(const GbdtModel& model, const FlatTree& flat, const double* con
   }
 }
 
+template <int kQ, int kRows, int kRoute>
+void ContribTree(const GbdtModel& model, const FlatTree& flat, const double* const* rows, double* const* acc,
+                 int lanes, KernelScratch& scratch) {
+  ContribTreeBody<kQ, kRows, kRoute>(model, flat, rows, acc, lanes, scratch);
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+// The same kernel built for AVX2 (a Quad in one operation), chosen at run time where the processor has it.
+template <int kQ, int kRows, int kRoute>
+__attribute__((target("avx2"))) void ContribTreeAvx2(const GbdtModel& model, const FlatTree& flat,
+                                                     const double* const* rows, double* const* acc, int lanes,
+                                                     KernelScratch& scratch) {
+  ContribTreeBody<kQ, kRows, kRoute>(model, flat, rows, acc, lanes, scratch);
+}
+bool HasAvx2() {
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+}
+#endif
+
 template <int kRows, int kRoute>
-ContribKernel KernelForQ(int q) {
-  switch (q) {
+ContribKernel KernelForQ(int lanes) {
+  switch (lanes) {
     case 1: return ContribTree<1, kRows, kRoute>;
     case 2: return ContribTree<2, kRows, kRoute>;
-    case 3: return ContribTree<3, kRows, kRoute>;
-    case 4: return ContribTree<4, kRows, kRoute>;
+    case 4:
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+      if (HasAvx2()) return ContribTreeAvx2<4, kRows, kRoute>;
+#endif
+      return ContribTree<4, kRows, kRoute>;
     default: return ContribTree<0, kRows, kRoute>;
   }
 }
@@ -590,11 +678,12 @@ TreeShapExplainer::TreeShapExplainer(const GbdtModel& model) : impl_(std::make_u
     const int output = model.tree_class.empty() ? 0 : model.tree_class[t];
     FlatTree flat = Flatten(tree, output);
     const int route = RouteOf(model, tree);
-    flat.kernel1 = KernelFor<1>(flat.q, route);
-    flat.kernel4 = KernelFor<4>(flat.q, route);
+    flat.kernel1 = KernelFor<1>(flat.lanes, route);
+    flat.kernel4 = KernelFor<4>(flat.lanes, route);
     impl_->trees.push_back(std::move(flat));
     impl_->max_nodes = std::max(impl_->max_nodes, impl_->trees.back().nodes.size());
     impl_->max_q = std::max(impl_->max_q, impl_->trees.back().q);
+    impl_->max_lanes = std::max(impl_->max_lanes, impl_->trees.back().lanes);
   }
 }
 
@@ -617,26 +706,26 @@ std::size_t ChunkCount(const TreeShapExplainer::Impl& impl) {
 }
 std::size_t AccumulatorSize(const TreeShapExplainer::Impl& impl) {
   return static_cast<std::size_t>(impl.outputs) * static_cast<std::size_t>(impl.features) *
-         static_cast<std::size_t>(impl.max_q);
+         static_cast<std::size_t>(impl.max_lanes);
 }
 
-// Adds chunk c's trees for one row to its zeroed accumulator (outputs x features x max_q).
+// Adds chunk c's trees for one row to its zeroed accumulator (outputs x features x max_lanes).
 void RunChunk(const TreeShapExplainer::Impl& impl, std::size_t c, const double* row, double* acc,
               KernelScratch& scratch) {
-  const std::size_t output_stride = static_cast<std::size_t>(impl.features) * static_cast<std::size_t>(impl.max_q);
+  const std::size_t output_stride = static_cast<std::size_t>(impl.features) * static_cast<std::size_t>(impl.max_lanes);
   const std::size_t end = std::min(impl.trees.size(), (c + 1) * kChunkTrees);
   const double* rows[1] = {row};
   for (std::size_t t = c * kChunkTrees; t < end; ++t) {
     const FlatTree& flat = impl.trees[t];
     double* tree_acc[1] = {acc + static_cast<std::size_t>(flat.output) * output_stride};
-    flat.kernel1(*impl.model, flat, rows, tree_acc, impl.max_q, scratch);
+    flat.kernel1(*impl.model, flat, rows, tree_acc, impl.max_lanes, scratch);
   }
 }
 
 // out[output][feature] += the sum of the feature's lanes, lane 0 first.
 void FoldChunk(const TreeShapExplainer::Impl& impl, const double* acc, double* out) {
   const int width = impl.features + 1;
-  const auto lanes = static_cast<std::size_t>(impl.max_q);
+  const auto lanes = static_cast<std::size_t>(impl.max_lanes);
   for (int k = 0; k < impl.outputs; ++k) {
     for (int j = 0; j < impl.features; ++j) {
       const double* a = acc + (static_cast<std::size_t>(k) * impl.features + j) * lanes;
@@ -664,7 +753,7 @@ struct RowScratch {
 void TreeShapExplainer::ExplainRow(const double* row, double* out) const {
   const Impl& impl = *impl_;
   thread_local RowScratch scratch;
-  scratch.kernel.Fit(impl.max_nodes, impl.max_q);
+  scratch.kernel.Fit(impl.max_nodes, impl.max_lanes);
   const std::size_t size = AccumulatorSize(impl);
   if (scratch.acc.size() < size) scratch.acc.resize(size);
   std::fill(out, out + static_cast<std::size_t>(impl.outputs) * (impl.features + 1), 0.0);
@@ -689,7 +778,7 @@ void TreeShapExplainer::ExplainRow(const double* row, double* out, const Context
   double* all = chunk_acc.data();
   ParallelFor(ctx, 0, static_cast<std::int64_t>(chunks), [&](std::int64_t c) {
     thread_local KernelScratch scratch;
-    scratch.Fit(impl.max_nodes, impl.max_q);
+    scratch.Fit(impl.max_nodes, impl.max_lanes);
     double* acc = all + static_cast<std::size_t>(c) * size;
     std::fill(acc, acc + size, 0.0);
     RunChunk(impl, static_cast<std::size_t>(c), row, acc, scratch);
@@ -714,7 +803,7 @@ ShapMatrix TreeShapExplainer::Explain(const gbdt::FeatureMatrix& x, const Contex
   constexpr std::int64_t kGroup = 32;
   ParallelForBlocks(ctx, 0, x.rows, [&](std::int64_t begin, std::int64_t end, int /*thread*/) {
     KernelScratch scratch;
-    scratch.Fit(impl.max_nodes, impl.max_q);
+    scratch.Fit(impl.max_nodes, impl.max_lanes);
     std::vector<double> acc(static_cast<std::size_t>(kGroup) * size);
     for (std::int64_t first = begin; first < end; first += kGroup) {
       const std::int64_t count = std::min(end, first + kGroup) - first;
@@ -726,18 +815,18 @@ ShapMatrix TreeShapExplainer::Explain(const gbdt::FeatureMatrix& x, const Contex
         for (std::size_t t = c * kChunkTrees; t < tree_end; ++t) {
           const FlatTree& flat = impl.trees[t];
           const std::size_t offset =
-              static_cast<std::size_t>(flat.output) * static_cast<std::size_t>(impl.features) * impl.max_q;
+              static_cast<std::size_t>(flat.output) * static_cast<std::size_t>(impl.features) * impl.max_lanes;
           std::int64_t r = 0;
           for (; r + 4 <= count; r += 4) {
             const double* rows[4] = {row(r), row(r + 1), row(r + 2), row(r + 3)};
             double* accs[4] = {row_acc(r) + offset, row_acc(r + 1) + offset, row_acc(r + 2) + offset,
                                row_acc(r + 3) + offset};
-            flat.kernel4(*impl.model, flat, rows, accs, impl.max_q, scratch);
+            flat.kernel4(*impl.model, flat, rows, accs, impl.max_lanes, scratch);
           }
           for (; r < count; ++r) {
             const double* rows[1] = {row(r)};
             double* accs[1] = {row_acc(r) + offset};
-            flat.kernel1(*impl.model, flat, rows, accs, impl.max_q, scratch);
+            flat.kernel1(*impl.model, flat, rows, accs, impl.max_lanes, scratch);
           }
         }
         for (std::int64_t r = 0; r < count; ++r) {
