@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <utility>
 
 #include "cover.hpp"
@@ -87,17 +88,55 @@ struct KernelSplit {
   std::int32_t right = 0;     // preorder index of the right child
   std::int32_t feature = 0;   // the split feature (the edge feature of both children)
   std::int32_t previous = 0;  // preorder index of the previous edge on `feature` up the path; the node count if none
-  std::int32_t node_lanes = 0;   // node * q and right * q: where the two nodes' slots start in a row's slot array
+  std::int32_t node_lanes = 0;   // node * lanes and right * lanes: where the two nodes' slots start in a row's slots
   std::int32_t right_lanes = 0;
+  std::int32_t route_index = 0;  // feature, plus the feature count if missing values go right (see RowView)
   double threshold = 0;
   float threshold32 = 0;      // the threshold as float32 (XGBoost's comparison)
   std::uint8_t default_left = 0;
 };
 
+// A row as the kernel reads it: its values, and for the numeric routes every value twice (float32 and double),
+// a missing value as -inf in the first copy (left of any finite threshold) and +inf in the second (right of it):
+// a split that sends missing values left reads the first copy, one that sends them right the second, so that
+// routing is one comparison.
+struct RowView {
+  const double* values = nullptr;
+  const float* values32 = nullptr;   // 2 x features
+  const double* values64 = nullptr;  // 2 x features
+};
+
+// Rows made ready for the kernel: RowView's two copies of each value.
+struct RowBuffer {
+  std::vector<float> values32;
+  std::vector<double> values64;
+  std::vector<RowView> views;
+  void Prepare(std::size_t rows, int features, const double* const* values) {
+    const auto f = static_cast<std::size_t>(features);
+    if (values32.size() < rows * 2 * f) values32.resize(rows * 2 * f);
+    if (values64.size() < rows * 2 * f) values64.resize(rows * 2 * f);
+    if (views.size() < rows) views.resize(rows);
+    const double inf = std::numeric_limits<double>::infinity();
+    for (std::size_t r = 0; r < rows; ++r) {
+      float* v32 = values32.data() + r * 2 * f;
+      double* v64 = values64.data() + r * 2 * f;
+      for (std::size_t j = 0; j < f; ++j) {
+        const double x = values[r][j];
+        const bool missing = std::isnan(x);
+        v64[j] = missing ? -inf : x;
+        v64[f + j] = missing ? inf : x;
+        v32[j] = static_cast<float>(v64[j]);
+        v32[f + j] = static_cast<float>(v64[f + j]);
+      }
+      views[r] = {values[r], v32, v64};
+    }
+  }
+};
+
 struct FlatTree;
 struct KernelScratch;
 // Adds one tree's contributions for kRows rows to their quadrature-lane accumulators (see ContribTree).
-using ContribKernel = void (*)(const GbdtModel&, const FlatTree&, const double* const*, double* const*, int,
+using ContribKernel = void (*)(const GbdtModel&, const FlatTree&, const RowView*, double* const*, int,
                                KernelScratch&);
 
 struct FlatTree {
@@ -137,7 +176,7 @@ struct TreeShapExplainer::Impl {
 
 namespace {
 
-FlatTree Flatten(const Tree& tree, int output) {
+FlatTree Flatten(const Tree& tree, int output, int features) {
   FlatTree flat;
   flat.tree = &tree;
   flat.output = output;
@@ -227,6 +266,7 @@ FlatTree Flatten(const Tree& tree, int output) {
     s.feature = n.split_feature;
     const std::int32_t previous = flat.nodes[static_cast<std::size_t>(p + 1)].previous;  // the same for both children
     s.previous = previous >= 0 ? previous : count;
+    s.route_index = s.feature + (n.default_left ? 0 : features);
     s.node_lanes = p * lanes;
     s.right_lanes = n.right_child * lanes;
     s.threshold = n.threshold;
@@ -312,14 +352,13 @@ namespace {
 enum Route : int { kRouteGeneric = 0, kRouteLess32 = 1, kRouteLessEqual64 = 2 };
 
 template <int kRoute>
-inline bool RouteLeft(const GbdtModel& model, const FlatTree& flat, const KernelSplit& s, double value) {
-  const bool missing_left = (value != value) & (s.default_left != 0);  // NaN compares false below
+inline bool RouteLeft(const GbdtModel& model, const FlatTree& flat, const KernelSplit& s, const RowView& row) {
   if constexpr (kRoute == kRouteLess32) {
-    return (static_cast<float>(value) < s.threshold32) | missing_left;
+    return row.values32[s.route_index] < s.threshold32;
   } else if constexpr (kRoute == kRouteLessEqual64) {
-    return (value <= s.threshold) | missing_left;
+    return row.values64[s.route_index] <= s.threshold;
   } else {
-    return Left(model, *flat.tree, flat.nodes[static_cast<std::size_t>(s.node)], value);
+    return Left(model, *flat.tree, flat.nodes[static_cast<std::size_t>(s.node)], row.values[s.feature]);
   }
 }
 
@@ -470,14 +509,14 @@ struct Lanes {
 // both are cold) and P(child) = P(node) * ratio[case]. Backward in reverse preorder: both children's terms, and
 // G(node) = G(left) + G(right). The rows in lockstep share the node data; each row's arithmetic is as alone.
 template <int kQ, int kRows, int kRoute>
-FINAI_KERNEL_INLINE void ContribTreeBody(const GbdtModel& model, const FlatTree& flat, const double* const* rows,
+FINAI_KERNEL_INLINE void ContribTreeBody(const GbdtModel& model, const FlatTree& flat, const RowView* rows,
                                          double* const* acc, int lanes, KernelScratch& scratch) {
   const int q = kQ > 0 ? kQ : flat.lanes;
   const auto uq = static_cast<std::size_t>(q);
   const std::size_t count = flat.nodes.size();
   double* slot[kRows];
   std::uint8_t* offset[kRows];
-  const double* row[kRows];  // local copies: the byte stores below may alias anything
+  RowView row[kRows];  // local copies: the byte stores below may alias anything
   double* row_acc[kRows];
   for (int r = 0; r < kRows; ++r) {
     row[r] = rows[r];
@@ -500,7 +539,7 @@ FINAI_KERNEL_INLINE void ContribTreeBody(const GbdtModel& model, const FlatTree&
     const auto node_lanes = static_cast<std::size_t>(s.node_lanes), right_lanes = static_cast<std::size_t>(s.right_lanes);
 #pragma GCC unroll 4
     for (int r = 0; r < kRows; ++r) {
-      const unsigned goes_left = RouteLeft<kRoute>(model, flat, s, row[r][s.feature]) ? 1U : 0U;
+      const unsigned goes_left = RouteLeft<kRoute>(model, flat, s, row[r]) ? 1U : 0U;
       const unsigned before = offset[r][previous] == 0 ? 1U : 0U;
       // Hot before: the row's child is kHot (0), the other kTurnsCold (1); cold before: both kCold (2).
       const unsigned case_left = 2 - before - (before & goes_left);
@@ -520,7 +559,7 @@ FINAI_KERNEL_INLINE void ContribTreeBody(const GbdtModel& model, const FlatTree&
     const std::size_t feature = static_cast<std::size_t>(s.feature) * static_cast<std::size_t>(lanes);
 #pragma GCC unroll 4
     for (int r = 0; r < kRows; ++r) {
-      const unsigned goes_left = RouteLeft<kRoute>(model, flat, s, row[r][s.feature]) ? 1U : 0U;
+      const unsigned goes_left = RouteLeft<kRoute>(model, flat, s, row[r]) ? 1U : 0U;
       const unsigned before = offset[r][previous] == 0 ? 1U : 0U;
       const unsigned case_left = 2 - before - (before & goes_left);
       const unsigned case_right = 2 - 2 * before + (before & goes_left);
@@ -545,7 +584,7 @@ FINAI_KERNEL_INLINE void ContribTreeBody(const GbdtModel& model, const FlatTree&
 }
 
 template <int kQ, int kRows, int kRoute>
-void ContribTree(const GbdtModel& model, const FlatTree& flat, const double* const* rows, double* const* acc,
+void ContribTree(const GbdtModel& model, const FlatTree& flat, const RowView* rows, double* const* acc,
                  int lanes, KernelScratch& scratch) {
   ContribTreeBody<kQ, kRows, kRoute>(model, flat, rows, acc, lanes, scratch);
 }
@@ -554,7 +593,7 @@ void ContribTree(const GbdtModel& model, const FlatTree& flat, const double* con
 // The same kernel built for AVX2 (a Quad in one operation), chosen at run time where the processor has it.
 template <int kQ, int kRows, int kRoute>
 __attribute__((target("avx2"))) void ContribTreeAvx2(const GbdtModel& model, const FlatTree& flat,
-                                                     const double* const* rows, double* const* acc, int lanes,
+                                                     const RowView* rows, double* const* acc, int lanes,
                                                      KernelScratch& scratch) {
   ContribTreeBody<kQ, kRows, kRoute>(model, flat, rows, acc, lanes, scratch);
 }
@@ -589,7 +628,11 @@ ContribKernel KernelFor(int q, int route) {
 
 int RouteOf(const GbdtModel& model, const Tree& tree) {
   for (const TreeNode& n : tree.nodes) {
-    if (!n.is_leaf() && n.category_set >= 0) return kRouteGeneric;
+    if (n.is_leaf()) continue;
+    // RowView's infinities stand for missing values only at finite thresholds.
+    if (n.category_set >= 0 || !std::isfinite(n.threshold) || !std::isfinite(static_cast<float>(n.threshold))) {
+      return kRouteGeneric;
+    }
   }
   if (model.float32_compare && model.split_rule == gbdt::SplitRule::kLess) return kRouteLess32;
   if (!model.float32_compare && model.split_rule == gbdt::SplitRule::kLessEqual) return kRouteLessEqual64;
@@ -676,7 +719,7 @@ TreeShapExplainer::TreeShapExplainer(const GbdtModel& model) : impl_(std::make_u
     const Tree& tree = model.trees[t];
     if (tree.nodes.size() < 2) continue;  // a lone leaf attributes nothing; its value is in the expected value
     const int output = model.tree_class.empty() ? 0 : model.tree_class[t];
-    FlatTree flat = Flatten(tree, output);
+    FlatTree flat = Flatten(tree, output, impl_->features);
     const int route = RouteOf(model, tree);
     flat.kernel1 = KernelFor<1>(flat.lanes, route);
     flat.kernel4 = KernelFor<4>(flat.lanes, route);
@@ -710,11 +753,11 @@ std::size_t AccumulatorSize(const TreeShapExplainer::Impl& impl) {
 }
 
 // Adds chunk c's trees for one row to its zeroed accumulator (outputs x features x max_lanes).
-void RunChunk(const TreeShapExplainer::Impl& impl, std::size_t c, const double* row, double* acc,
+void RunChunk(const TreeShapExplainer::Impl& impl, std::size_t c, const RowView& row, double* acc,
               KernelScratch& scratch) {
   const std::size_t output_stride = static_cast<std::size_t>(impl.features) * static_cast<std::size_t>(impl.max_lanes);
   const std::size_t end = std::min(impl.trees.size(), (c + 1) * kChunkTrees);
-  const double* rows[1] = {row};
+  const RowView rows[1] = {row};
   for (std::size_t t = c * kChunkTrees; t < end; ++t) {
     const FlatTree& flat = impl.trees[t];
     double* tree_acc[1] = {acc + static_cast<std::size_t>(flat.output) * output_stride};
@@ -745,6 +788,7 @@ void SetExpected(const TreeShapExplainer::Impl& impl, double* out) {
 
 struct RowScratch {
   KernelScratch kernel;
+  RowBuffer row;
   std::vector<double> acc;
 };
 
@@ -756,10 +800,11 @@ void TreeShapExplainer::ExplainRow(const double* row, double* out) const {
   scratch.kernel.Fit(impl.max_nodes, impl.max_lanes);
   const std::size_t size = AccumulatorSize(impl);
   if (scratch.acc.size() < size) scratch.acc.resize(size);
+  scratch.row.Prepare(1, impl.features, &row);
   std::fill(out, out + static_cast<std::size_t>(impl.outputs) * (impl.features + 1), 0.0);
   for (std::size_t c = 0; c < ChunkCount(impl); ++c) {
     std::fill(scratch.acc.begin(), scratch.acc.begin() + static_cast<std::ptrdiff_t>(size), 0.0);
-    RunChunk(impl, c, row, scratch.acc.data(), scratch.kernel);
+    RunChunk(impl, c, scratch.row.views[0], scratch.acc.data(), scratch.kernel);
     FoldChunk(impl, scratch.acc.data(), out);
   }
   SetExpected(impl, out);
@@ -774,14 +819,17 @@ void TreeShapExplainer::ExplainRow(const double* row, double* out, const Context
   }
   const std::size_t size = AccumulatorSize(impl);
   thread_local std::vector<double> chunk_acc;
+  thread_local RowBuffer prepared;
   if (chunk_acc.size() < chunks * size) chunk_acc.resize(chunks * size);
   double* all = chunk_acc.data();
+  prepared.Prepare(1, impl.features, &row);
+  const RowView view = prepared.views[0];
   ParallelFor(ctx, 0, static_cast<std::int64_t>(chunks), [&](std::int64_t c) {
     thread_local KernelScratch scratch;
     scratch.Fit(impl.max_nodes, impl.max_lanes);
     double* acc = all + static_cast<std::size_t>(c) * size;
     std::fill(acc, acc + size, 0.0);
-    RunChunk(impl, static_cast<std::size_t>(c), row, acc, scratch);
+    RunChunk(impl, static_cast<std::size_t>(c), view, acc, scratch);
   });
   std::fill(out, out + static_cast<std::size_t>(impl.outputs) * (impl.features + 1), 0.0);
   for (std::size_t c = 0; c < chunks; ++c) FoldChunk(impl, all + c * size, out);
@@ -805,9 +853,13 @@ ShapMatrix TreeShapExplainer::Explain(const gbdt::FeatureMatrix& x, const Contex
     KernelScratch scratch;
     scratch.Fit(impl.max_nodes, impl.max_lanes);
     std::vector<double> acc(static_cast<std::size_t>(kGroup) * size);
+    RowBuffer prepared;
     for (std::int64_t first = begin; first < end; first += kGroup) {
       const std::int64_t count = std::min(end, first + kGroup) - first;
-      const auto row = [&](std::int64_t r) { return x.values.data() + static_cast<std::size_t>(first + r) * x.cols; };
+      const double* values[kGroup];
+      for (std::int64_t r = 0; r < count; ++r) values[r] = x.values.data() + static_cast<std::size_t>(first + r) * x.cols;
+      prepared.Prepare(static_cast<std::size_t>(count), impl.features, values);
+      const auto row = [&](std::int64_t r) { return prepared.views[static_cast<std::size_t>(r)]; };
       const auto row_acc = [&](std::int64_t r) { return acc.data() + static_cast<std::size_t>(r) * size; };
       for (std::size_t c = 0; c < chunks; ++c) {
         std::fill(acc.begin(), acc.begin() + static_cast<std::ptrdiff_t>(count * static_cast<std::int64_t>(size)), 0.0);
@@ -818,13 +870,13 @@ ShapMatrix TreeShapExplainer::Explain(const gbdt::FeatureMatrix& x, const Contex
               static_cast<std::size_t>(flat.output) * static_cast<std::size_t>(impl.features) * impl.max_lanes;
           std::int64_t r = 0;
           for (; r + 4 <= count; r += 4) {
-            const double* rows[4] = {row(r), row(r + 1), row(r + 2), row(r + 3)};
+            const RowView rows[4] = {row(r), row(r + 1), row(r + 2), row(r + 3)};
             double* accs[4] = {row_acc(r) + offset, row_acc(r + 1) + offset, row_acc(r + 2) + offset,
                                row_acc(r + 3) + offset};
             flat.kernel4(*impl.model, flat, rows, accs, impl.max_lanes, scratch);
           }
           for (; r < count; ++r) {
-            const double* rows[1] = {row(r)};
+            const RowView rows[1] = {row(r)};
             double* accs[1] = {row_acc(r) + offset};
             flat.kernel1(*impl.model, flat, rows, accs, impl.max_lanes, scratch);
           }
