@@ -5,7 +5,8 @@ For each (trees, depth) configuration: train a seeded XGBoost binary model (hist
 synthetic --rows x 28 set (5% missing values, interactions), save it as JSON, then
   - time booster.predict(pred_contribs=True) with nthread=--threads (best of --reps),
   - time finai's TreeShapExplainer with --threads threads on the same JSON model and rows (build/<dir>/bin/
-    explain_shap_bench, best of --reps), with its single-row latency (contributions + 4 reason codes, one thread),
+    explain_shap_bench, best of --reps), with its single-row latency (contributions + 4 reason codes, on one
+    thread and with the trees split over --threads threads),
   - check max |finai - XGBoost| over every contribution and the bias (< 1e-5 expected),
   - the same for SHAP interaction values on the first --interaction-rows rows (XGBoost's pred_interactions runs
     TreeSHAP twice per feature, so it is timed on fewer rows; 0 skips it),
@@ -86,7 +87,9 @@ def main():
                "speedup": best / finai["batch_seconds"], "max_abs_diff": diff,
                "finai_precompute_s": finai["precompute_seconds"],
                "finai_single_row_with_reasons_us_p50": finai["single_row_with_reasons_us_p50"],
-               "finai_single_row_with_reasons_us_p99": finai["single_row_with_reasons_us_p99"]}
+               "finai_single_row_with_reasons_us_p99": finai["single_row_with_reasons_us_p99"],
+               "finai_single_row_threads_with_reasons_us_p50": finai["single_row_threads_with_reasons_us_p50"],
+               "finai_single_row_threads_with_reasons_us_p99": finai["single_row_threads_with_reasons_us_p99"]}
         inter_line = None
         if args.interaction_rows > 0:
             head = xgb.DMatrix(x[:args.interaction_rows], feature_names=names)
@@ -105,9 +108,12 @@ def main():
                      row["interaction_max_abs_diff"]))
         results.append(row)
         print("%3d trees depth %d, %d rows, %d threads: XGBoost pred_contribs %.3f s, finai %.3f s (x%.1f), "
-              "max |diff| %.2e; finai one row + reasons p50 %.1f us p99 %.1f us"
+              "max |diff| %.2e; finai one row + reasons p50 %.1f us p99 %.1f us (1 thread), p50 %.1f us p99 %.1f us "
+              "(%d threads)"
               % (trees, depth, args.rows, args.threads, best, finai["batch_seconds"], row["speedup"], diff,
-                 row["finai_single_row_with_reasons_us_p50"], row["finai_single_row_with_reasons_us_p99"]),
+                 row["finai_single_row_with_reasons_us_p50"], row["finai_single_row_with_reasons_us_p99"],
+                 row["finai_single_row_threads_with_reasons_us_p50"],
+                 row["finai_single_row_threads_with_reasons_us_p99"], args.threads),
               flush=True)
         if inter_line:
             print(inter_line, flush=True)

@@ -1,6 +1,6 @@
 // Speed of finai's TreeSHAP on an imported XGBoost model: batch contributions (TreeShapExplainer::Explain on all
 // rows, the given threads, best of REPS), the one-off per-model precompute, and single-row latency of one
-// applicant's explanation with its reason codes (one thread). Run by bench/explain/run.py beside XGBoost's
+// applicant's explanation with its reason codes (one thread, and THREADS threads over the trees). Run by bench/explain/run.py beside XGBoost's
 // pred_contribs on the same model and rows; the contributions are written to OUT.bin (float64, rows x (features+1))
 // so that run.py can check them against XGBoost's.
 //
@@ -8,8 +8,8 @@
 // and writes them to OUT.bin.interactions (float64, rows x (features+1) x (features+1)).
 //
 // Usage: shap_bench MODEL.json DATA.csv THREADS OUT.bin [REPS] [SINGLE_ROW_CALLS] [INTERACTION_ROWS]
-// Prints JSON: rows, trees, precompute seconds, batch seconds, rows per second, single-row p50 and p99 in us,
-// interaction seconds.
+// Prints JSON: rows, trees, precompute seconds, batch seconds, rows per second, single-row p50 and p99 in us (one
+// thread; "threads": THREADS threads), interaction seconds.
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -68,23 +68,33 @@ int main(int argc, char** argv) {
       .write(reinterpret_cast<const char*>(shap.values.data()),
              static_cast<std::streamsize>(shap.values.size() * sizeof(double)));
 
-  // One applicant at a time, distinct rows in turn: contributions, then the four reasons.
+  // One applicant at a time, distinct rows in turn: contributions, then the four reasons; first on one thread
+  // (ExplainRow), then with the trees split over THREADS threads (ExplainRow with the context, the same bits).
   finai::explain::ShapMatrix one;
   one.rows = 1;
   one.outputs = explainer.outputs();
   one.features = explainer.features();
   one.values.resize(static_cast<std::size_t>(one.outputs) * one.width());
-  std::vector<double> latencies;
   double checksum = 0;
-  for (int i = 0; i < calls; ++i) {
-    const double* row = x.values.data() + static_cast<std::size_t>(i % x.rows) * x.cols;
-    start = std::chrono::steady_clock::now();
-    explainer.ExplainRow(row, one.values.data());
-    const auto reasons = finai::explain::RowReasons(model, one, 0, {});
-    latencies.push_back(Seconds(start) * 1e6);
-    checksum += reasons.empty() ? 0 : reasons[0].contribution;
-  }
-  std::sort(latencies.begin(), latencies.end());
+  const auto single_rows = [&](const finai::Context* threads) {
+    std::vector<double> latencies;
+    for (int i = 0; i < calls; ++i) {
+      const double* row = x.values.data() + static_cast<std::size_t>(i % x.rows) * x.cols;
+      start = std::chrono::steady_clock::now();
+      if (threads) {
+        explainer.ExplainRow(row, one.values.data(), *threads);
+      } else {
+        explainer.ExplainRow(row, one.values.data());
+      }
+      const auto reasons = finai::explain::RowReasons(model, one, 0, {});
+      latencies.push_back(Seconds(start) * 1e6);
+      checksum += reasons.empty() ? 0 : reasons[0].contribution;
+    }
+    std::sort(latencies.begin(), latencies.end());
+    return latencies;
+  };
+  const std::vector<double> latencies = single_rows(nullptr);
+  const std::vector<double> latencies_threads = single_rows(&ctx);
 
   double interaction_seconds = 0;
   if (interaction_rows > 0) {
@@ -110,6 +120,9 @@ int main(int argc, char** argv) {
                         {"rows_per_second", static_cast<double>(x.rows) / best},
                         {"single_row_with_reasons_us_p50", latencies[latencies.size() / 2]},
                         {"single_row_with_reasons_us_p99", latencies[latencies.size() * 99 / 100]},
+                        {"single_row_threads_with_reasons_us_p50", latencies_threads[latencies_threads.size() / 2]},
+                        {"single_row_threads_with_reasons_us_p99",
+                         latencies_threads[latencies_threads.size() * 99 / 100]},
                         {"interaction_rows", std::min(interaction_rows, x.rows)},
                         {"interaction_seconds", interaction_seconds},
                         {"checksum", checksum}};

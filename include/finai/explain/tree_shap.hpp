@@ -68,8 +68,11 @@ class TreeShapExplainer {
   // One row (features() values): writes outputs() x (features() + 1) values to `out` (contributions, then the
   // expected value), as one row of a ShapMatrix.
   void ExplainRow(const double* row, double* out) const;
-  // Many rows in parallel; each row adds its trees in model order, so the result is bit-identical at any thread
-  // count.
+  // The same row with its trees split over ctx's threads (fixed chunks of 128 trees, summed in chunk order): the
+  // low-latency path for one applicant. Bit-identical to ExplainRow and to the row of Explain at any thread count.
+  void ExplainRow(const double* row, double* out, const Context& ctx) const;
+  // Many rows in parallel; each row adds its trees in fixed chunks, in model order, so the result is bit-identical
+  // at any thread count.
   ShapMatrix Explain(const gbdt::FeatureMatrix& x, const Context& ctx) const;
   // Exact path-dependent SHAP interaction values, O(trees x leaves x depth^2 x depth / 2) per row, in parallel,
   // bit-identical at any thread count.

@@ -207,3 +207,31 @@ TEST(TreeShapFast, EqualsAlgorithm2OnTrainedModels) {
 
 }  // namespace
 }  // namespace finai::explain
+
+namespace finai::explain {
+namespace {
+
+TEST(TreeShapFast, OneRowOnSeveralThreadsIsBitIdenticalToTheBatch) {
+  // 300 trees: three chunks of trees, so one row's explanation runs on several threads. 23 rows: five groups of
+  // four rows in lockstep and three rows alone.
+  const gbdt::GbdtModel model = testing::RandomDeepModel(61, 12, 300, 6);
+  const gbdt::FeatureMatrix x = testing::RandomRows(62, 23, 12);
+  const TreeShapExplainer explainer(model);
+  const ShapMatrix batch = explainer.Explain(x, Threads(2));
+  const ShapMatrix reference = Algorithm2ShapValues(model, x, Threads(1));
+  for (std::size_t i = 0; i < batch.values.size(); ++i) ASSERT_NEAR(batch.values[i], reference.values[i], 1e-9) << i;
+  std::vector<double> one(static_cast<std::size_t>(batch.width()));
+  for (std::int64_t r = 0; r < x.rows; ++r) {
+    const double* row = x.values.data() + static_cast<std::size_t>(r) * x.cols;
+    explainer.ExplainRow(row, one.data());
+    EXPECT_EQ(std::memcmp(one.data(), batch.row(r), one.size() * sizeof(double)), 0) << r;
+    for (int t : {1, 2, 3}) {
+      std::fill(one.begin(), one.end(), -1.0);
+      explainer.ExplainRow(row, one.data(), Threads(t));
+      EXPECT_EQ(std::memcmp(one.data(), batch.row(r), one.size() * sizeof(double)), 0) << r << " threads " << t;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace finai::explain
