@@ -10,6 +10,8 @@
 #include "commands.hpp"
 #include "finai/core/error.hpp"
 #include "finai/data/target.hpp"
+#include "finai/explain/global.hpp"
+#include "finai/explain/tree_shap.hpp"
 #include "finai/metrics/metrics.hpp"
 #include "finai/models/gbdt/importance.hpp"
 #include "finai/models/gbdt/model_io.hpp"
@@ -132,25 +134,50 @@ void RunEvaluate(const ModelArgs& a, const GlobalOptions& global) {
   }
 }
 
-void RunImportance(const ModelArgs& a) {
+// Split gain, cover and count from the model alone; with --data also the mean |SHAP| over those rows, the global
+// importance that agrees with the row-level explanations (the table is then ranked by it). A multiclass model's
+// mean |SHAP| is summed over its classes.
+void RunImportance(const ModelArgs& a, const GlobalOptions& global) {
   const gbdt::GbdtModel model = gbdt::LoadModel(a.model);
   auto imp = gbdt::ComputeImportance(model);
-  std::stable_sort(imp.begin(), imp.end(), [](const auto& l, const auto& r) { return l.total_gain > r.total_gain; });
+  std::vector<double> shap(imp.size(), 0.0);
+  const bool with_shap = !a.data_file.empty();
+  if (with_shap) {
+    const Context ctx = MakeContext(global);
+    const CsvTable table = LoadData(a.data_file, a.data, ctx);
+    const explain::ShapMatrix values = explain::ShapValues(model, gbdt::BuildFeatureMatrix(model, table.frame, ctx), ctx);
+    for (int k = 0; k < values.outputs; ++k) {
+      const std::vector<double> mean_abs = explain::MeanAbsShap(values, k);
+      for (std::size_t f = 0; f < shap.size(); ++f) shap[f] += mean_abs[f];
+    }
+  }
+  std::vector<std::size_t> order(imp.size());
+  for (std::size_t f = 0; f < order.size(); ++f) order[f] = f;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t l, std::size_t r) {
+    return with_shap ? shap[l] > shap[r] : imp[l].total_gain > imp[r].total_gain;
+  });
   double total = 0;
   for (const auto& i : imp) total += i.total_gain;
   if (a.json) {
     Json out = Json::array();
-    for (const auto& i : imp) {
-      out.push_back({{"feature", i.feature}, {"gain", i.total_gain}, {"gain_share", total > 0 ? i.total_gain / total : 0},
-                     {"cover", i.total_cover}, {"splits", i.splits}});
+    for (std::size_t f : order) {
+      const auto& i = imp[f];
+      Json entry{{"feature", i.feature}, {"gain", i.total_gain}, {"gain_share", total > 0 ? i.total_gain / total : 0},
+                 {"cover", i.total_cover}, {"splits", i.splits}};
+      if (with_shap) entry["mean_abs_shap"] = shap[f];
+      out.push_back(std::move(entry));
     }
     std::printf("%s\n", out.dump(2).c_str());
     return;
   }
-  std::printf("%-28s %12s %8s %12s %8s\n", "feature", "gain", "share", "cover", "splits");
-  for (const auto& i : imp) {
-    std::printf("%-28s %12.4g %7.1f%% %12.4g %8d\n", i.feature.c_str(), i.total_gain,
+  std::printf("%-28s %12s %8s %12s %8s", "feature", "gain", "share", "cover", "splits");
+  std::printf(with_shap ? " %12s\n" : "\n", "mean|SHAP|");
+  for (std::size_t f : order) {
+    const auto& i = imp[f];
+    std::printf("%-28s %12.4g %7.1f%% %12.4g %8d", i.feature.c_str(), i.total_gain,
                 total > 0 ? 100 * i.total_gain / total : 0.0, i.total_cover, i.splits);
+    if (with_shap) std::printf(" %12.4g", shap[f]);
+    std::printf("\n");
   }
 }
 }  // namespace
@@ -181,10 +208,14 @@ void RegisterModelVerbs(CLI::App& app, GlobalOptions& global) {
   evaluate->callback([e, &global] { RunEvaluate(*e, global); });
 
   auto i = std::make_shared<ModelArgs>();
-  auto* importance = app.add_subcommand("importance", "Feature importance of a model (total gain, cover, splits)");
+  auto* importance = app.add_subcommand("importance", "Feature importance of a model (total gain, cover, splits; "
+                                                      "mean |SHAP| over --data)");
   importance->add_option("--model", i->model, "Model file")->required();
+  importance->add_option("--data", i->data_file,
+                         "Rows (CSV) to average |SHAP| over: the importance that agrees with the row explanations");
   importance->add_flag("--json", i->json, "Print JSON");
-  importance->callback([i] { RunImportance(*i); });
+  AddDataOptions(*importance, i->data);
+  importance->callback([i, &global] { RunImportance(*i, global); });
 }
 
 }  // namespace finai::cli
