@@ -278,6 +278,11 @@ void CheckOptions(const ExplainArgs& a) {
     conflict("--cutoff", "--cutoff selects the refused rows to give reasons or recourse for",
              "--reasons or --recourse with --cutoff");
   }
+  if (a.recourse && !(a.cutoff > 0 && a.cutoff < 1)) {
+    throw InvalidArgument("recourse needs a cut-off strictly between 0 and 1 (at 0 everyone is refused, at 1 no one)",
+                          {.field = "--cutoff", .field_kind = "option", .value = fmt::format("{}", a.cutoff),
+                           .expected = "0 < P < 1"});
+  }
   if (a.cutoff_given && !(a.cutoff >= 0 && a.cutoff <= 1)) {
     throw InvalidArgument("the cut-off is a probability of the event", {.field = "--cutoff", .field_kind = "option",
                                                                          .value = fmt::format("{}", a.cutoff),

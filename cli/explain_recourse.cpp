@@ -2,9 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "finai/core/error.hpp"
 #include "finai/core/file.hpp"
 #include "finai/explain/recourse.hpp"
 
@@ -45,6 +48,11 @@ RecourseText RecourseReport(const gbdt::GbdtModel& model, const CsvTable& table,
   if (!args.actions_file.empty()) {
     explain::ApplyActionSpec(ReadFileToString(args.actions_file), args.actions_file, model, table.schema,
                              options.actions);
+  }
+  if (std::none_of(options.actions.begin(), options.actions.end(), [](const auto& a) { return a.actionable; })) {
+    throw InvalidArgument("no model feature is actionable, so every refused applicant would be without recourse",
+                          {.field = "--recourse", .field_kind = "option",
+                           .expected = "a schema (--schema) with actionable columns, or an action file (--actions)"});
   }
   const std::vector<explain::Recourse> results = explain::FindRecourse(model, x, options);
   const explain::RecourseSummary s = explain::SummarizeRecourse(results);

@@ -335,7 +335,7 @@ inline bool Left(const GbdtModel& model, const Tree& tree, const FlatNode& n, do
 // split on a feature).
 struct KernelScratch {
   std::vector<double> slot;
-  std::vector<std::uint8_t> offset;
+  std::vector<std::uint16_t> offset;  // case x q: 16 bits, as q reaches 128 at depth 255
   std::size_t slot_stride = 0, offset_stride = 0;  // per row
   void Fit(std::size_t max_nodes, int max_lanes) {
     slot_stride = max_nodes * static_cast<std::size_t>(max_lanes);
@@ -515,7 +515,7 @@ FINAI_KERNEL_INLINE void ContribTreeBody(const GbdtModel& model, const FlatTree&
   const auto uq = static_cast<std::size_t>(q);
   const std::size_t count = flat.nodes.size();
   double* slot[kRows];
-  std::uint8_t* offset[kRows];
+  std::uint16_t* offset[kRows];
   RowView row[kRows];  // local copies: the byte stores below may alias anything
   double* row_acc[kRows];
   for (int r = 0; r < kRows; ++r) {
@@ -544,8 +544,8 @@ FINAI_KERNEL_INLINE void ContribTreeBody(const GbdtModel& model, const FlatTree&
       // Hot before: the row's child is kHot (0), the other kTurnsCold (1); cold before: both kCold (2).
       const unsigned case_left = 2 - before - (before & goes_left);
       const unsigned case_right = 2 - 2 * before + (before & goes_left);
-      offset[r][node + 1] = static_cast<std::uint8_t>(case_left * uq);
-      offset[r][right] = static_cast<std::uint8_t>(case_right * uq);
+      offset[r][node + 1] = static_cast<std::uint16_t>(case_left * uq);
+      offset[r][right] = static_cast<std::uint16_t>(case_right * uq);
       double* from = slot[r] + node_lanes;
       Lanes<kQ>::Mul2(q, from, f + case_left * uq, f + (3 + case_right) * uq, from + uq, slot[r] + right_lanes);
     }

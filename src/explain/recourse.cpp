@@ -33,11 +33,17 @@ struct ProblemDeleter {
   void operator()(glp_prob* p) const { glp_delete_prob(p); }
 };
 
-// The probability of the event for one row, by the oracle predictor.
-double Probability(const gbdt::GbdtModel& model, const double* row) {
+// The margin and the probability of the event for one row, by the oracle predictor.
+double Predicted(const gbdt::GbdtModel& model, const double* row, gbdt::PredictKind kind) {
   gbdt::FeatureMatrix x{.rows = 1, .cols = static_cast<int>(model.features.size()),
                         .values = std::vector<double>(row, row + model.features.size())};
-  return gbdt::ReferencePredict(model, x, gbdt::PredictKind::kResponse)[0];
+  return gbdt::ReferencePredict(model, x, kind)[0];
+}
+double Margin(const gbdt::GbdtModel& model, const double* row) {
+  return Predicted(model, row, gbdt::PredictKind::kMargin);
+}
+double Probability(const gbdt::GbdtModel& model, const double* row) {
+  return Predicted(model, row, gbdt::PredictKind::kResponse);
 }
 
 // Sparse rows for glp_load_matrix (1-based, entry 0 unused).
@@ -54,9 +60,11 @@ struct Matrix {
 // Builds and solves the program for one applicant.
 class Program {
  public:
+  // `widen`: the factor of the gap below logit(cutoff) that the changed margin must keep (ApprovalMargin).
   Program(const gbdt::GbdtModel& model, const RecourseOptions& options,
-          const std::vector<std::vector<double>>& thresholds, const double* row)
-      : model_(model), options_(options), thresholds_(thresholds), row_(row), lp_(glp_create_prob()) {}
+          const std::vector<std::vector<double>>& thresholds, const double* row, double widen)
+      : model_(model), options_(options), thresholds_(thresholds), row_(row), widen_(widen),
+        lp_(glp_create_prob()) {}
 
   Recourse Solve(double probability) {
     Recourse out{.status = RecourseStatus::kNoRecourse, .probability = probability, .new_probability = probability};
@@ -69,22 +77,28 @@ class Program {
     glp_init_iocp(&parm);
     parm.msg_lev = GLP_MSG_OFF;
     parm.presolve = GLP_ON;
+    parm.tol_int = 1e-9;  // a z this close to 0 or 1 is taken as integral (GLPK's default 1e-5 is loose here)
     parm.tm_lim = static_cast<int>(std::min(options_.time_limit_seconds * 1000.0, static_cast<double>(INT_MAX)));
     const int rc = glp_intopt(lp_.get(), &parm);
     const int status = glp_mip_status(lp_.get());
     if (rc == GLP_ENOPFS || (rc == 0 && status == GLP_NOFEAS)) return out;
-    if (rc != 0 && rc != GLP_ETMLIM) {
-      throw InternalError("the recourse program could not be solved",
-                          {.field = "recourse", .field_kind = "solver", .value = "GLPK code " + std::to_string(rc)});
-    }
-    if (status != GLP_OPT && status != GLP_FEAS) {
+    // A numerical failure of the solver (GLP_EFAIL) or a time limit without an answer: nothing found for this
+    // applicant, the others are still solved.
+    if ((rc != 0 && rc != GLP_ETMLIM) || (status != GLP_OPT && status != GLP_FEAS)) {
       out.status = RecourseStatus::kNotFound;
       return out;
     }
     out.status = status == GLP_OPT && rc == 0 ? RecourseStatus::kOptimal : RecourseStatus::kFeasible;
-    ReadSolution(out);
+    if (!ReadSolution(out)) {
+      // The solver's tolerances accepted a change the reference predictor still refuses (a near tie at the
+      // cut-off): the caller tries again with a wider gap.
+      rejected_ = true;
+      return {.status = RecourseStatus::kNotFound, .probability = probability, .new_probability = probability};
+    }
     return out;
   }
+  // Whether the answer found was refused when re-predicted (Solve then says kNotFound).
+  bool rejected() const { return rejected_; }
 
  private:
   struct Feature {
@@ -102,7 +116,7 @@ class Program {
     for (std::size_t j = 0; j < model_.features.size(); ++j) {
       const FeatureAction& action = options_.actions[j];
       const auto& t = thresholds_[j];
-      if (!action.actionable || std::isnan(row_[j]) || model_.features[j].categorical || t.empty()) continue;
+      if (!action.actionable || !std::isfinite(row_[j]) || model_.features[j].categorical || t.empty()) continue;
       Feature f{.index = static_cast<int>(j), .first_column = glp_get_num_cols(p) + 1,
                 .own_region = recourse_detail::RegionOf(model_, t, row_[j]),
                 .regions = recourse_detail::RegionChoices(model_, t, action, row_[j])};
@@ -191,7 +205,8 @@ class Program {
   }
 
   void AddDecisionRow() {
-    const double bound = recourse_detail::ApprovalMargin(options_.cutoff) - model_.base_margin[0] - fixed_margin_;
+    const double bound =
+        recourse_detail::ApprovalMargin(options_.cutoff, widen_) - model_.base_margin[0] - fixed_margin_;
     AddRow(GLP_UP, bound, margin_terms_);
   }
 
@@ -202,7 +217,9 @@ class Program {
     for (const auto& [col, v] : terms) m_.Add(r, col, v);
   }
 
-  void ReadSolution(Recourse& out) const {
+  // Reads the regions chosen, re-predicts the changed applicant; false when the reference predictor does not
+  // approve it (margin not below logit(cutoff)).
+  bool ReadSolution(Recourse& out) const {
     std::vector<double> changed(row_, row_ + model_.features.size());
     for (const Feature& f : features_) {
       int region = 0;
@@ -217,11 +234,7 @@ class Program {
       changed[j] = c.value;
     }
     out.new_probability = Probability(model_, changed.data());
-    if (!(out.new_probability < options_.cutoff)) {
-      throw InternalError("the recourse found does not flip the decision when re-predicted",
-                          {.field = "recourse", .field_kind = "solver", .value = fmt::format("{}", out.new_probability),
-                           .expected = fmt::format("a probability below the cut-off {}", options_.cutoff)});
-    }
+    return Margin(model_, changed.data()) < std::log(options_.cutoff / (1 - options_.cutoff));
   }
 
   struct Split {
@@ -233,6 +246,8 @@ class Program {
   const RecourseOptions& options_;
   const std::vector<std::vector<double>>& thresholds_;
   const double* row_;
+  double widen_;
+  bool rejected_ = false;
   std::unique_ptr<glp_prob, ProblemDeleter> lp_;
   Matrix m_;
   std::vector<Feature> features_;
@@ -293,7 +308,15 @@ Recourse RecourseSolver::Solve(const double* row) const {
   if (p < options_.cutoff) {
     return {.status = RecourseStatus::kNotRefused, .probability = p, .new_probability = p};
   }
-  return Program(model_, options_, thresholds_, row).Solve(p);
+  // The gap below the cut-off widens only when the solver's tolerances let a change through that the reference
+  // predictor still refuses.
+  Recourse out;
+  for (double widen : {1.0, 100.0, 10000.0}) {
+    Program program(model_, options_, thresholds_, row, widen);
+    out = program.Solve(p);
+    if (!program.rejected()) break;
+  }
+  return out;
 }
 
 std::vector<Recourse> FindRecourse(const gbdt::GbdtModel& model, const gbdt::FeatureMatrix& x,

@@ -1,5 +1,6 @@
 // The brute-force recourse oracle: every combination of candidate values, each predicted by ReferencePredict. It
-// shares no code with the program's regions (recourse_regions.cpp): candidates come straight from the thresholds.
+// shares no code with the program's regions (recourse_regions.cpp) but the definition of approval: candidates come
+// straight from the thresholds.
 #include <cmath>
 #include <limits>
 #include <map>
@@ -8,6 +9,7 @@
 #include "finai/core/error.hpp"
 #include "finai/explain/recourse.hpp"
 #include "finai/models/gbdt/predict.hpp"
+#include "recourse_regions.hpp"
 
 namespace finai::explain {
 
@@ -38,7 +40,10 @@ std::vector<double> Candidates(const gbdt::GbdtModel& model, std::size_t j, cons
   for (double v : raw) {
     if (!std::isfinite(v)) continue;
     std::vector<double> options{v};
-    if (a.step > 0) options = {std::floor(v / a.step) * a.step, std::ceil(v / a.step) * a.step};
+    if (a.step > 0) {
+      const double n = std::floor(v / a.step);
+      options = {(n - 1) * a.step, n * a.step, (n + 1) * a.step, (n + 2) * a.step};
+    }
     if (v == own) options.push_back(own);  // the applicant's own value needs no step
     for (double c : options) {
       const bool in_range = c >= a.lower && c <= a.upper;
@@ -75,7 +80,7 @@ Recourse BruteForceRecourse(const gbdt::GbdtModel& model, const double* row, con
   std::vector<std::vector<double>> candidates;
   std::int64_t combinations = 1;
   for (std::size_t j = 0; j < m; ++j) {
-    if (!options.actions[j].actionable || std::isnan(row[j]) || model.features[j].categorical) continue;
+    if (!options.actions[j].actionable || !std::isfinite(row[j]) || model.features[j].categorical) continue;
     features.push_back(j);
     candidates.push_back(Candidates(model, j, options.actions[j], row[j]));
     combinations *= static_cast<std::int64_t>(candidates.back().size());
@@ -85,7 +90,7 @@ Recourse BruteForceRecourse(const gbdt::GbdtModel& model, const double* row, con
                              .value = std::to_string(combinations), .expected = std::to_string(max_combinations)});
     }
   }
-  const double approve_at = std::log(options.cutoff / (1 - options.cutoff)) - 1e-6;
+  const double approve_at = recourse_detail::ApprovalMargin(options.cutoff);  // the program's own criterion
   std::vector<std::size_t> pick(features.size(), 0);
   double best_cost = std::numeric_limits<double>::infinity();
   for (std::int64_t c = 0; c < combinations; ++c) {

@@ -29,6 +29,19 @@ double HighestLeft(const gbdt::GbdtModel& model, double t) {
   return left(half) ? half : std::nextafter(half, -inf);
 }
 
+// The smallest whole multiple n * step at or above lo (and the largest at or below hi): the division rounds, so the
+// neighbouring counts are checked as the products are computed.
+double FirstStepAtOrAbove(double lo, double step) {
+  double n = std::ceil(lo / step) - 1;
+  while (n * step < lo) n += 1;
+  return n * step;
+}
+double LastStepAtOrBelow(double hi, double step) {
+  double n = std::floor(hi / step) + 1;
+  while (n * step > hi) n -= 1;
+  return n * step;
+}
+
 // The smallest value that goes right at threshold t.
 double LowestRight(const gbdt::GbdtModel& model, double t) {
   return std::nextafter(HighestLeft(model, t), std::numeric_limits<double>::infinity());
@@ -87,15 +100,16 @@ std::vector<RegionChoice> RegionChoices(const gbdt::GbdtModel& model, const std:
     // Nearest to the applicant's value: the low end when the region lies above it, else the high end.
     const bool above = i > own;
     double v = above ? lo : hi;
-    if (action.step > 0) {
-      v = (above ? std::ceil(v / action.step) : std::floor(v / action.step)) * action.step;
-    }
+    if (action.step > 0) v = above ? FirstStepAtOrAbove(lo, action.step) : LastStepAtOrBelow(hi, action.step);
     if (!(lo <= hi) || !std::isfinite(v) || v < lo || v > hi || RegionOf(model, thresholds, v) != i) continue;
     c = {.allowed = true, .value = v, .cost = action.cost_per_unit * std::abs(v - own_value)};
   }
   return out;
 }
 
-double ApprovalMargin(double cutoff) { return std::log(cutoff / (1 - cutoff)) - 1e-6; }
+double ApprovalMargin(double cutoff, double widen) {
+  const double logit = std::log(cutoff / (1 - cutoff));
+  return logit - 1e-6 * widen * (1 + std::abs(logit));
+}
 
 }  // namespace finai::explain::recourse_detail

@@ -31,8 +31,9 @@ struct RegionChoice {
 std::vector<RegionChoice> RegionChoices(const gbdt::GbdtModel& model, const std::vector<double>& thresholds,
                                         const FeatureAction& action, double own_value);
 
-// The margin logit(cutoff) minus a small safety gap: a changed applicant counts as approved only at or below it, so
-// that the solver's tolerances (1e-7) can never turn a refusal into an approval.
-double ApprovalMargin(double cutoff);
+// The margin logit(cutoff) minus a small safety gap, 1e-6 * widen * (1 + |logit(cutoff)|): the program asks the
+// changed applicant's margin to be at or below it, so that the solver's tolerances rarely accept a change the
+// reference predictor refuses (the solver then widens the gap).
+double ApprovalMargin(double cutoff, double widen = 1);
 
 }  // namespace finai::explain::recourse_detail

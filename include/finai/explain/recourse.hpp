@@ -77,8 +77,11 @@ void ApplyActionSpec(std::string_view json_text, std::string_view source_name, c
 class RecourseSolver {
  public:
   RecourseSolver(const gbdt::GbdtModel& model, RecourseOptions options);
-  // `row`: the applicant's values as a FeatureMatrix row. A missing value of an actionable feature keeps it
-  // missing (the feature is treated as immutable for this applicant).
+  RecourseSolver(gbdt::GbdtModel&& model, RecourseOptions options) = delete;  // it keeps a reference to the model
+  // `row`: the applicant's values as a FeatureMatrix row. A missing (or infinite) value of an actionable feature is
+  // kept (the feature is treated as immutable for this applicant). An applicant whose answer the reference
+  // predictor refuses after the solver accepted it (a tie at the cut-off within the solver's tolerances) is solved
+  // again with a wider gap below the cut-off (1e-4, then 1e-2, times 1 + |logit(cutoff)|), else kNotFound.
   Recourse Solve(const double* row) const;
   const RecourseOptions& options() const { return options_; }
 

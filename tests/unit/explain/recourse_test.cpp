@@ -165,6 +165,37 @@ TEST(Recourse, ThresholdsAreCrossedExactly) {
   EXPECT_EQ(RecourseSolver(model, o).Solve(missing).status, RecourseStatus::kNoRecourse);
 }
 
+TEST(Recourse, StepsThatAreNotBinaryFractions) {
+  // x <= 0.3 approves. With a step of 0.1 the allowed values are n * 0.1 in floating point: 3 * 0.1 is
+  // 0.30000000000000004, just above 0.3 (refused), so the least-cost change is 2 * 0.1; the oracle agrees.
+  gbdt::GbdtModel model;
+  model.base_margin = {0};
+  model.features = {{.name = "utilisation"}};
+  gbdt::Tree tree;
+  tree.nodes = {{.left = 1, .right = 2, .feature = 0, .threshold = 0.3, .cover = 2}, {.value = -2, .cover = 1},
+                {.value = 2, .cover = 1}};
+  model.trees = {tree};
+  model.tree_class = {0};
+  RecourseOptions o{.cutoff = 0.5, .actions = {{.actionable = true, .step = 0.1}}};
+  const double row[] = {1.0};
+  const Recourse r = RecourseSolver(model, o).Solve(row);
+  ASSERT_EQ(r.status, RecourseStatus::kOptimal);
+  EXPECT_EQ(r.changes[0].to, 2 * 0.1);
+  EXPECT_EQ(r.cost, BruteForceRecourse(model, row, o).cost);
+  // Above the threshold: x > 0.3 refuses there, so 3 * 0.1 (above 0.3) is the cheapest way up.
+  std::swap(model.trees[0].nodes[1].value, model.trees[0].nodes[2].value);
+  const double low[] = {0.0};
+  const Recourse up = RecourseSolver(model, o).Solve(low);
+  ASSERT_EQ(up.status, RecourseStatus::kOptimal);
+  EXPECT_EQ(up.changes[0].to, 3 * 0.1);
+  EXPECT_EQ(up.cost, BruteForceRecourse(model, low, o).cost);
+  // An infinite value is kept, as a missing one.
+  const double infinite[] = {std::numeric_limits<double>::infinity()};
+  std::swap(model.trees[0].nodes[1].value, model.trees[0].nodes[2].value);
+  EXPECT_EQ(RecourseSolver(model, o).Solve(infinite).status, RecourseStatus::kNoRecourse);
+  EXPECT_EQ(BruteForceRecourse(model, infinite, o).status, RecourseStatus::kNoRecourse);
+}
+
 TEST(Recourse, ImmutableFeaturesNeverChange) {
   const Frame frame = RandomFrame(300, 4, 2, 5);
   const gbdt::GbdtModel model = TrainModel(frame, gbdt::ObjectiveKind::kBinaryLogLoss, 6, 3, 5);

@@ -192,6 +192,49 @@ TEST(TreeShapFast, EqualsAlgorithm2OnDeepWideRandomTrees) {
   }
 }
 
+TEST(TreeShapFast, EqualsTheOracleOnAChainDeeperThan255) {
+  // A chain of 260 splits on 3 features (each split has a leaf on one side): 130 quadrature points, so a node's
+  // factor offset (case x points) exceeds 255 and must not wrap.
+  gbdt::GbdtModel model;
+  model.base_margin = {0};
+  for (int j = 0; j < 3; ++j) model.features.push_back({.name = "f" + std::to_string(j)});
+  Rng rng(61);
+  gbdt::Tree tree;
+  const int depth = 260;
+  double cover = 1e6;
+  tree.nodes.push_back({.cover = cover});
+  for (int level = 0; level < depth; ++level) {
+    const auto node = static_cast<std::size_t>(tree.nodes.size() - 1);
+    const bool chain_left = rng.Uniform() < 0.5;
+    const auto left = static_cast<std::int32_t>(tree.nodes.size());
+    const double share = 0.3 + 0.6 * rng.Uniform();
+    tree.nodes[node].left = left;
+    tree.nodes[node].right = left + 1;
+    tree.nodes[node].feature = static_cast<std::int32_t>(rng.Below(3));
+    tree.nodes[node].threshold = 2 * rng.Uniform() - 1;
+    tree.nodes[node].default_left = rng.Uniform() < 0.5;
+    const double chained = cover * share;
+    gbdt::TreeNode leaf{.value = rng.Normal(), .cover = cover - chained};
+    gbdt::TreeNode next{.cover = chained};
+    if (level == depth - 1) next.value = rng.Normal();
+    // The chain continues on the last node pushed, so the leaf goes first when the chain turns right.
+    if (chain_left) {
+      tree.nodes.push_back(leaf);
+      tree.nodes.push_back(next);
+      std::swap(tree.nodes[node].left, tree.nodes[node].right);
+    } else {
+      tree.nodes.push_back(leaf);
+      tree.nodes.push_back(next);
+    }
+    cover = chained;
+  }
+  model.trees = {tree};
+  model.tree_class = {0};
+  ASSERT_EQ(MaxDepth(model), depth);
+  const gbdt::FeatureMatrix x = RandomRows(62, 20, 3);
+  ExpectClose(ShapValues(model, x, Threads(1)), ReferenceShapValues(model, x), 1e-9);
+}
+
 TEST(TreeShapFast, EqualsAlgorithm2OnTrainedModels) {
   const Frame train = RandomFrame(800, 6, 2, 51), test = RandomFrame(200, 6, 2, 52);
   const gbdt::GbdtModel model = TrainModel(train, ObjectiveKind::kBinaryLogLoss, 15, 7, 51);
