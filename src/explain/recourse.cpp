@@ -314,7 +314,14 @@ Recourse RecourseSolver::Solve(const double* row) const {
   for (double widen : {1.0, 100.0, 10000.0}) {
     Program program(model_, options_, thresholds_, row, widen);
     out = program.Solve(p);
-    if (!program.rejected()) break;
+    if (program.rejected()) continue;
+    if (widen > 1) {
+      // Proven only for the wider gap: an answer flips the decision but may not be the cheapest, and "none" may
+      // have missed a change inside the gap.
+      if (out.status == RecourseStatus::kOptimal) out.status = RecourseStatus::kFeasible;
+      if (out.status == RecourseStatus::kNoRecourse) out.status = RecourseStatus::kNotFound;
+    }
+    break;
   }
   return out;
 }

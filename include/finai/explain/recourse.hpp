@@ -81,7 +81,8 @@ class RecourseSolver {
   // `row`: the applicant's values as a FeatureMatrix row. A missing (or infinite) value of an actionable feature is
   // kept (the feature is treated as immutable for this applicant). An applicant whose answer the reference
   // predictor refuses after the solver accepted it (a tie at the cut-off within the solver's tolerances) is solved
-  // again with a wider gap below the cut-off (1e-4, then 1e-2, times 1 + |logit(cutoff)|), else kNotFound.
+  // again with a wider gap below the cut-off (1e-4, then 1e-2, times 1 + |logit(cutoff)|); what that finds is
+  // kFeasible (proven for the wider gap only), and none is kNotFound.
   Recourse Solve(const double* row) const;
   const RecourseOptions& options() const { return options_; }
 
