@@ -181,14 +181,20 @@ void CompiledModel::PredictBatch(const FeatureMatrix& x, std::span<double> margi
   const std::int64_t blocks = (x.rows + kBlock - 1) / kBlock;
   const auto k_out = static_cast<std::size_t>(num_outputs_);
   const auto stride = static_cast<std::size_t>(num_features_ + 1);
-  bool all_binned = true;
-  for (std::size_t t = 0; t < roots_.size(); ++t) all_binned &= binned_->covers(t);
+  bool all_binned = true, any_binned = false;
+  for (std::size_t t = 0; t < roots_.size(); ++t) {
+    all_binned &= binned_->covers(t);
+    any_binned |= binned_->covers(t);
+  }
   ParallelFor(ctx, 0, blocks, [&](std::int64_t b) {
     const std::int64_t lo = b * kBlock, hi = std::min(x.rows, lo + kBlock);
     const auto count = static_cast<std::size_t>(hi - lo);
     const double* rows = x.values.data() + lo * x.cols;
-    std::vector<std::uint16_t> ranks(count * static_cast<std::size_t>(binned_->slots()));
-    binned_->RankRows(rows, hi - lo, ranks.data());
+    std::vector<std::uint16_t> ranks;  // only when some tree reads them
+    if (any_binned) {
+      ranks.resize(count * static_cast<std::size_t>(binned_->slots()));
+      binned_->RankRows(rows, hi - lo, ranks.data());
+    }
     std::vector<double> padded;
     if (!all_binned) PadRows(rows, hi - lo, padded);
     for (std::int64_t r = lo; r < hi; ++r) {
