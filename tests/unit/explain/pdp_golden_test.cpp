@@ -6,7 +6,6 @@
 #include <cmath>
 #include <limits>
 #include <map>
-#include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -14,29 +13,15 @@
 #include "finai/core/file.hpp"
 #include "finai/explain/partial_dependence.hpp"
 #include "finai/models/gbdt/import.hpp"
+#include "fixture_csv.hpp"
 
 namespace finai::explain {
 namespace {
 
-std::string FixturePath(const std::string& name) {
-  return std::string(FINAI_SOURCE_DIR) + "/tests/golden/explain/" + name;
-}
+using testing::FixturePath;
 
-std::vector<std::vector<std::string>> ReadCsv(const std::string& name) {
-  std::istringstream in(ReadFileToString(FixturePath(name)));
-  std::vector<std::vector<std::string>> lines;
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    std::vector<std::string> fields;
-    std::stringstream fields_in(line);
-    std::string field;
-    while (std::getline(fields_in, field, ',')) fields.push_back(field);
-    if (!line.empty() && line.back() == ',') fields.emplace_back();
-    lines.push_back(std::move(fields));
-  }
-  return lines;
-}
+// The fixture's data lines (its header left out).
+std::vector<std::vector<std::string>> ReadCsv(const std::string& name) { return testing::ReadFixtureCsv(name).rows; }
 
 // The rows in the model's feature order (the fixtures' columns are the model's features f0..f3 in order).
 gbdt::FeatureMatrix Rows() {

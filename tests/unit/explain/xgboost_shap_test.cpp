@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -13,35 +12,15 @@
 #include "finai/explain/tree_shap.hpp"
 #include "finai/models/gbdt/import.hpp"
 #include "finai/models/gbdt/predict.hpp"
+#include "fixture_csv.hpp"
 
 namespace finai::explain {
 namespace {
 
-std::string FixturePath(const std::string& name) {
-  return std::string(FINAI_SOURCE_DIR) + "/tests/golden/explain/" + name;
-}
+using testing::FixturePath;
+using Csv = testing::FixtureCsv;
 
-// The fixtures' plain CSV: a header line, then comma-separated fields without quotes; empty = missing.
-struct Csv {
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-};
-
-Csv ReadCsv(const std::string& name) {
-  std::istringstream in(ReadFileToString(FixturePath(name)));
-  Csv csv;
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<std::string> fields;
-    std::stringstream fields_in(line);
-    std::string field;
-    while (std::getline(fields_in, field, ',')) fields.push_back(field);
-    if (!line.empty() && line.back() == ',') fields.emplace_back();
-    if (csv.header.empty()) csv.header = std::move(fields);
-    else csv.rows.push_back(std::move(fields));
-  }
-  return csv;
-}
+Csv ReadCsv(const std::string& name) { return testing::ReadFixtureCsv(name); }
 
 // Numeric features as numbers, categorical ones as code text through BuildFeatureMatrix (as import_test does).
 gbdt::FeatureMatrix Matrix(const gbdt::GbdtModel& model, const Csv& data) {
