@@ -67,6 +67,10 @@ void ParallelForBlocks(const Context& ctx, std::int64_t begin, std::int64_t end,
   if (end <= begin) return;
   const std::int64_t n = end - begin;
   const int threads = static_cast<int>(std::min<std::int64_t>(ctx.EffectiveThreads(), n));
+  if (threads == 1) {  // no parallel region to open (often called from inside one, on one thread)
+    body(begin, end, 0);
+    return;
+  }
   FirstException first;
 #pragma omp parallel num_threads(threads)
   {

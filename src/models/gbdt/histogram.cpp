@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <type_traits>
 
 #include "finai/core/check.hpp"
 #include "finai/core/parallel.hpp"
+#include "finai/core/random.hpp"
 
 namespace finai::gbdt {
 
@@ -17,13 +19,9 @@ double ScaleFor(double max_abs, std::size_t n, int bits) {
   return std::ldexp(1.0, bits - static_cast<int>(std::ceil(std::log2(bound))) - 1);
 }
 
-// Rows per thread below which one thread builds the histogram alone (starting threads costs more).
-constexpr std::size_t kMinRowsPerThread = 8192;
-}  // namespace
-
-GradScale QuantizeGradients(std::span<const double> grad, std::span<const double> hess, std::vector<GradPair>& out,
-                            const Context& ctx) {
-  // The largest magnitudes, per block then over blocks: a maximum does not depend on the order.
+// The largest |grad| and |hess|, per block then over blocks: a maximum does not depend on the order.
+std::pair<double, double> LargestMagnitudes(std::span<const double> grad, std::span<const double> hess,
+                                            const Context& ctx) {
   const int threads = ctx.EffectiveThreads();
   std::vector<double> block_max_g(static_cast<std::size_t>(threads), 0.0), block_max_h(block_max_g);
   ParallelForBlocks(ctx, 0, static_cast<std::int64_t>(grad.size()), [&](std::int64_t lo, std::int64_t hi, int t) {
@@ -35,14 +33,24 @@ GradScale QuantizeGradients(std::span<const double> grad, std::span<const double
     block_max_g[static_cast<std::size_t>(t)] = max_g;
     block_max_h[static_cast<std::size_t>(t)] = max_h;
   });
-  const double max_g = *std::max_element(block_max_g.begin(), block_max_g.end());
-  const double max_h = *std::max_element(block_max_h.begin(), block_max_h.end());
-  GradScale scale;
+  return {*std::max_element(block_max_g.begin(), block_max_g.end()),
+          *std::max_element(block_max_h.begin(), block_max_h.end())};
+}
+
+// Rows per thread below which one thread builds the histogram alone (starting threads costs more).
+constexpr std::size_t kMinRowsPerThread = 8192;
+}  // namespace
+
+void QuantizeGradients(std::span<const double> grad, std::span<const double> hess, RowGradients& out,
+                       const Context& ctx) {
+  const auto [max_g, max_h] = LargestMagnitudes(grad, hess, ctx);
+  GradScale& scale = out.scale;
   scale.count_bits = std::max(1, static_cast<int>(std::bit_width(grad.size())));
   scale.g = ScaleFor(max_g, grad.size(), 62);
   // Even for 2^31 rows the hessians keep 30 bits; for a million rows, 42.
   scale.h = ScaleFor(max_h, hess.size(), 62 - scale.count_bits);
-  out.resize(grad.size());
+  out.pairs.resize(grad.size());
+  out.packed.clear();
   ParallelForBlocks(ctx, 0, static_cast<std::int64_t>(grad.size()), [&](std::int64_t lo, std::int64_t hi, int) {
     for (auto i = static_cast<std::size_t>(lo); i < static_cast<std::size_t>(hi); ++i) {
       // Round to nearest by adding a half and truncating (cheaper than llround; the hessian is never
@@ -50,15 +58,48 @@ GradScale QuantizeGradients(std::span<const double> grad, std::span<const double
       const double g = grad[i] * scale.g;
       const auto g_fixed = static_cast<std::int64_t>(std::fabs(g) + 0.5);
       const auto h_fixed = static_cast<std::uint64_t>(hess[i] * scale.h + 0.5);
-      out[i] = {g < 0 ? -g_fixed : g_fixed, (h_fixed << scale.count_bits) | 1};
+      out.pairs[i] = {g < 0 ? -g_fixed : g_fixed, (h_fixed << scale.count_bits) | 1};
     }
   });
-  return scale;
+}
+
+void QuantizeGradientsLowBit(std::span<const double> grad, std::span<const double> hess, std::uint64_t seed,
+                             std::uint64_t stream, RowGradients& out, const Context& ctx) {
+  const auto [max_g, max_h] = LargestMagnitudes(grad, hess, ctx);
+  // |rounded gradient| <= g_limit and rounded hessian <= h_limit keep the sums over every row within a
+  // signed and an unsigned 32-bit half. Scales are powers of two, so converting back is exact.
+  const auto rows = static_cast<double>(std::max<std::size_t>(grad.size(), 1));
+  const double g_limit = std::floor(2147483647.0 / rows);
+  const double h_limit = std::floor(4294967295.0 / rows);
+  GradScale& scale = out.scale;
+  scale.count_bits = 0;
+  scale.g = max_g > 0 ? std::exp2(std::floor(std::log2(g_limit / max_g))) : 1.0;
+  scale.h = max_h > 0 ? std::exp2(std::floor(std::log2(h_limit / max_h))) : 1.0;
+  out.pairs.resize(grad.size());
+  out.packed.resize(grad.size());
+  const std::uint64_t key = seed ^ (0x9e3779b97f4a7c15ULL * (stream + 1));
+  ParallelForBlocks(ctx, 0, static_cast<std::int64_t>(grad.size()), [&](std::int64_t lo, std::int64_t hi, int) {
+    for (auto i = static_cast<std::size_t>(lo); i < static_cast<std::size_t>(hi); ++i) {
+      // Two uniforms in [0, 1) from one hash of the row: floor(x + u) is x rounded up with probability
+      // frac(x), so the expected rounded value is x itself.
+      std::uint64_t state = key + i;
+      const std::uint64_t bits = SplitMix64(state);
+      const double u_g = static_cast<double>(bits >> 32) * 0x1.0p-32;
+      const double u_h = static_cast<double>(bits & 0xffffffffU) * 0x1.0p-32;
+      const auto g = static_cast<std::int64_t>(std::floor(grad[i] * scale.g + u_g));
+      // A row of positive hessian keeps at least 1: a node's hessian sum then tells whether it has rows.
+      const auto h = hess[i] > 0 ? std::max<std::int64_t>(1, static_cast<std::int64_t>(hess[i] * scale.h + u_h)) : 0;
+      out.pairs[i] = {g, static_cast<std::uint64_t>(h)};
+      out.packed[i] = static_cast<std::int64_t>((static_cast<std::uint64_t>(g) << 32) + static_cast<std::uint64_t>(h));
+    }
+  });
 }
 
 namespace {
-void Accumulate(const TrainingData& data, std::span<const std::int32_t> rows, std::span<const GradPair> grads,
-                HistBin* hist) {
+
+// Adds each row's value to the slot of each of its codes. Exact bins take two additions per row and
+// feature, packed low-bit slots one.
+void AddRows(const TrainingData& data, std::span<const std::int32_t> rows, const GradPair* grads, HistBin* hist) {
   const int f_count = data.features;
   // The features' first slots, contiguous: the inner loop reads nothing else of the metadata.
   std::vector<int> offsets(static_cast<std::size_t>(f_count));
@@ -84,39 +125,96 @@ void Accumulate(const TrainingData& data, std::span<const std::int32_t> rows, st
     }
   }
 }
-}  // namespace
 
-void BuildHistogram(const TrainingData& data, std::span<const std::int32_t> rows, std::span<const GradPair> grads,
-                    Histogram& out, std::vector<Histogram>& scratch, const Context& ctx) {
-  const auto slots = static_cast<std::size_t>(data.total_bins);
-  out.assign(slots, HistBin{});
-  const int threads = static_cast<int>(
-      std::clamp<std::size_t>(rows.size() / kMinRowsPerThread, 1, static_cast<std::size_t>(ctx.EffectiveThreads())));
-  if (threads == 1) {
-    Accumulate(data, rows, grads, out.data());
-    return;
+void AddRows(const TrainingData& data, std::span<const std::int32_t> rows, const std::int64_t* packed,
+             std::int64_t* hist) {
+  const int f_count = data.features;
+  std::vector<int> offsets(static_cast<std::size_t>(f_count));
+  for (int f = 0; f < f_count; ++f) offsets[static_cast<std::size_t>(f)] = data.meta[static_cast<std::size_t>(f)].offset;
+  const int* offset = offsets.data();
+  constexpr std::size_t kPrefetchDistance = 16;
+  const std::size_t count = rows.size();
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i + kPrefetchDistance < count) {
+      const std::int32_t ahead = rows[i + kPrefetchDistance];
+      __builtin_prefetch(data.row(ahead));
+      __builtin_prefetch(&packed[static_cast<std::size_t>(ahead)]);
+    }
+    const std::int32_t r = rows[i];
+    const std::uint8_t* codes = data.row(r);
+    const std::int64_t value = packed[static_cast<std::size_t>(r)];
+    for (int f = 0; f < f_count; ++f) hist[offset[f] + codes[f]] += value;
   }
-  if (scratch.size() < static_cast<std::size_t>(threads)) scratch.resize(static_cast<std::size_t>(threads));
+}
+
+// Per-thread partial histograms, kept from call to call (OpenMP keeps its threads).
+template <typename Slot>
+std::vector<Slot>& ThreadSlots(std::size_t slots) {
+  thread_local std::vector<Slot> buffer;
+  buffer.assign(slots, Slot{});
+  return buffer;
+}
+
+// A packed sum g * 2^32 + h (h < 2^32, g within 32 bits) as a bin.
+HistBin UnpackSlot(std::int64_t sum) {
+  const std::uint64_t h = static_cast<std::uint64_t>(sum) & 0xffffffffU;
+  return {(sum - static_cast<std::int64_t>(h)) >> 32, h};
+}
+
+// The histogram of `rows` on `threads` threads: each accumulates a block of rows into its own slots,
+// then the slots are summed (integer sums: the order cannot change the result) and written to `out`.
+template <typename Slot, typename Value>
+void Build(const TrainingData& data, std::span<const std::int32_t> rows, const Value* values, Histogram& out,
+           const Context& ctx, int threads) {
+  const auto slots = static_cast<std::size_t>(data.total_bins);
+  if constexpr (std::is_same_v<Slot, HistBin>) {
+    if (threads == 1) {  // straight into `out`
+      out.assign(slots, HistBin{});
+      AddRows(data, rows, values, out.data());
+      return;
+    }
+  }
+  std::vector<const Slot*> partial(static_cast<std::size_t>(threads), nullptr);
   Context block_ctx = ctx;
   block_ctx.set_threads(threads);
-  std::vector<char> used(static_cast<std::size_t>(threads), 0);
   ParallelForBlocks(block_ctx, 0, static_cast<std::int64_t>(rows.size()), [&](std::int64_t lo, std::int64_t hi, int t) {
-    Histogram& h = scratch[static_cast<std::size_t>(t)];
-    h.assign(slots, HistBin{});
-    Accumulate(data, rows.subspan(static_cast<std::size_t>(lo), static_cast<std::size_t>(hi - lo)), grads, h.data());
-    used[static_cast<std::size_t>(t)] = 1;
+    std::vector<Slot>& mine = ThreadSlots<Slot>(slots);
+    AddRows(data, rows.subspan(static_cast<std::size_t>(lo), static_cast<std::size_t>(hi - lo)), values, mine.data());
+    partial[static_cast<std::size_t>(t)] = mine.data();
   });
-  // Integer sums: the order of this reduction cannot change the result.
+  out.resize(slots);
   ParallelForBlocks(block_ctx, 0, static_cast<std::int64_t>(slots), [&](std::int64_t lo, std::int64_t hi, int) {
-    for (std::size_t t = 0; t < used.size(); ++t) {
-      if (!used[t]) continue;
-      const Histogram& h = scratch[t];
-      for (auto s = static_cast<std::size_t>(lo); s < static_cast<std::size_t>(hi); ++s) {
-        out[s].g += h[s].g;
-        out[s].hn += h[s].hn;
+    for (auto s = static_cast<std::size_t>(lo); s < static_cast<std::size_t>(hi); ++s) {
+      Slot sum{};
+      for (const Slot* p : partial) {
+        if (p == nullptr) continue;
+        if constexpr (std::is_same_v<Slot, HistBin>) {
+          sum.g += p[s].g;
+          sum.hn += p[s].hn;
+        } else {
+          sum += p[s];
+        }
+      }
+      if constexpr (std::is_same_v<Slot, HistBin>) {
+        out[s] = sum;
+      } else {
+        out[s] = UnpackSlot(sum);
       }
     }
   });
+}
+
+}  // namespace
+
+void BuildHistogram(const TrainingData& data, std::span<const std::int32_t> rows, const RowGradients& grads,
+                    Histogram& out, const Context& ctx) {
+  const int threads = static_cast<int>(
+      std::clamp<std::size_t>(rows.size() / kMinRowsPerThread, 1, static_cast<std::size_t>(ctx.EffectiveThreads())));
+  if (grads.low_bit()) {
+    Build<std::int64_t>(data, rows, grads.packed.data(), out, ctx, threads);
+  } else {
+    Build<HistBin>(data, rows, grads.pairs.data(), out, ctx, threads);
+  }
 }
 
 void SubtractHistogram(const Histogram& parent, const Histogram& child, Histogram& out) {
@@ -127,13 +225,13 @@ void SubtractHistogram(const Histogram& parent, const Histogram& child, Histogra
   }
 }
 
-NodeSums SumOfRows(std::span<const std::int32_t> rows, std::span<const GradPair> grads, int count_bits) {
+NodeSums SumOfRows(std::span<const std::int32_t> rows, const RowGradients& grads) {
   HistBin sum;
   for (const std::int32_t r : rows) {
-    sum.g += grads[static_cast<std::size_t>(r)].g;
-    sum.hn += grads[static_cast<std::size_t>(r)].hn;
+    sum.g += grads.pairs[static_cast<std::size_t>(r)].g;
+    sum.hn += grads.pairs[static_cast<std::size_t>(r)].hn;
   }
-  return Unpack(sum, count_bits);
+  return Unpack(sum, grads.scale.count_bits);
 }
 
 }  // namespace finai::gbdt

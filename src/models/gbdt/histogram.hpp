@@ -1,8 +1,16 @@
-// Gradient histograms in fixed point. Gradients and hessians are scaled by a power of two and rounded to
-// 64-bit integers once per tree; sums of integers do not depend on the order of addition, so histograms,
-// splits and the whole model are bit-identical at any thread count, and histogram subtraction
-// (parent - smaller child = larger child) is exact. The scale leaves 2^-40 or finer relative resolution
-// for data sets up to millions of rows: far below what changes a split.
+// Gradient histograms in fixed point. Gradients and hessians are scaled and rounded to integers once per
+// tree; sums of integers do not depend on the order of addition, so histograms, splits and the whole
+// model are bit-identical at any thread count, and histogram subtraction (parent - smaller child = larger
+// child) is exact.
+//
+// Two precisions. Exact: 62-bit fixed point (2^-40 or finer relative resolution for millions of rows, far
+// below what changes a split) with the row count packed beside the hessian. Low-bit (LightGBM's quantized
+// training, Shi et al. 2022): about 12 bits each, rounded stochastically so that sums stay unbiased, and
+// gradient and hessian packed into one 64-bit word, so a row adds to a histogram slot in one addition and
+// the histogram is half the size. Low-bit histograms hold no row count: a node's "count" is its hessian
+// sum, which is positive exactly when the node has a row of positive weight (every such row's rounded
+// hessian is at least 1). That is all a split needs unless min_data_in_leaf > 1 or a categorical feature
+// needs per-category counts, which is when the trainer uses the exact precision.
 #pragma once
 
 #include <cstdint>
@@ -15,18 +23,17 @@
 namespace finai::gbdt {
 
 // A histogram bin: the fixed-point gradient sum in one word, the hessian sum and the row count packed in
-// the other (hessian above, count in the low `count_bits` bits). Two additions per row instead of three,
-// in 16 bytes instead of 24; the hessians are non-negative and the scale keeps their sum below the count
-// field, so the packed sums are exact.
+// the other (hessian above, count in the low `count_bits` bits; low-bit precision: the hessian alone).
+// The hessians are non-negative and the scale keeps their sum below the count field, so the sums are exact.
 struct HistBin {
   std::int64_t g = 0;
   std::uint64_t hn = 0;
 };
 
-// A row's gradient is a bin holding one row: hn = hessian << count_bits | 1.
+// A row's gradient is a bin holding one row: hn = hessian << count_bits | 1 (low-bit: hn = hessian).
 using GradPair = HistBin;
 
-// Sums of a node: fixed-point gradient and hessian, and the row count.
+// Sums of a node: fixed-point gradient and hessian, and the row count (low-bit: the hessian again).
 struct NodeSums {
   std::int64_t g = 0;
   std::int64_t h = 0;
@@ -34,7 +41,8 @@ struct NodeSums {
   NodeSums operator-(const NodeSums& o) const { return {g - o.g, h - o.h, n - o.n}; }
 };
 
-// The fixed-point scales of one tree's gradients, and the width of the count field of a bin.
+// The fixed-point scales of one tree's gradients, and the width of the count field of a bin (0: low-bit
+// precision, no count field).
 struct GradScale {
   double g = 1;
   double h = 1;
@@ -42,23 +50,38 @@ struct GradScale {
 };
 
 inline NodeSums Unpack(const HistBin& b, int count_bits) {
-  return {b.g, static_cast<std::int64_t>(b.hn >> count_bits),
-          static_cast<std::int64_t>(b.hn & ((std::uint64_t{1} << count_bits) - 1))};
+  const auto hn = static_cast<std::int64_t>(b.hn);
+  if (count_bits == 0) return {b.g, hn, hn};
+  return {b.g, hn >> count_bits, hn & ((std::int64_t{1} << count_bits) - 1)};
 }
 
-// Rounds gradients to fixed point with scales that cannot overflow a sum over `rows` rows.
-GradScale QuantizeGradients(std::span<const double> grad, std::span<const double> hess, std::vector<GradPair>& out,
-                            const Context& ctx);
+// One tree's gradients in fixed point, row by row.
+struct RowGradients {
+  GradScale scale;
+  std::vector<GradPair> pairs;
+  std::vector<std::int64_t> packed;  // low-bit only: g * 2^32 + h, what a row adds to a histogram slot
+
+  bool low_bit() const { return scale.count_bits == 0; }
+};
+
+// Exact precision: rounds to nearest with scales that cannot overflow a sum over all rows.
+void QuantizeGradients(std::span<const double> grad, std::span<const double> hess, RowGradients& out,
+                       const Context& ctx);
+
+// Low-bit precision: stochastic rounding, the random draws of row r from stream (seed, stream) whatever
+// the threads. Scales keep the sums over all rows within 32 bits.
+void QuantizeGradientsLowBit(std::span<const double> grad, std::span<const double> hess, std::uint64_t seed,
+                             std::uint64_t stream, RowGradients& out, const Context& ctx);
 
 using Histogram = std::vector<HistBin>;
 
-// Histogram of the given rows over every feature. scratch holds per-thread buffers between calls.
-void BuildHistogram(const TrainingData& data, std::span<const std::int32_t> rows, std::span<const GradPair> grads,
-                    Histogram& out, std::vector<Histogram>& scratch, const Context& ctx);
+// Histogram of the given rows over every feature, on up to ctx's threads.
+void BuildHistogram(const TrainingData& data, std::span<const std::int32_t> rows, const RowGradients& grads,
+                    Histogram& out, const Context& ctx);
 
 // out = parent - child, slot by slot (exact).
 void SubtractHistogram(const Histogram& parent, const Histogram& child, Histogram& out);
 
-NodeSums SumOfRows(std::span<const std::int32_t> rows, std::span<const GradPair> grads, int count_bits);
+NodeSums SumOfRows(std::span<const std::int32_t> rows, const RowGradients& grads);
 
 }  // namespace finai::gbdt

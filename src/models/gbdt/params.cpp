@@ -144,6 +144,11 @@ GbdtParams ParseParams(std::string_view text, std::string_view source) {
     } else if (key == "max_leaves") { p.max_leaves = r.Int(v, key);
     } else if (key == "max_bins") { p.max_bins = r.Int(v, key);
     } else if (key == "bin_sample_rows") { p.bin_sample_rows = r.Int(v, key);
+    } else if (key == "gradient_precision") {
+      const std::string g = r.String(v, key);
+      if (g == "auto") p.gradient_precision = GradientPrecision::kAuto;
+      else if (g == "exact") p.gradient_precision = GradientPrecision::kExact;
+      else r.Fail(key, "unknown gradient precision", "auto or exact", &v);
     } else if (key == "min_child_weight") { p.min_child_weight = r.Number(v, key);
     } else if (key == "min_data_in_leaf") { p.min_data_in_leaf = r.Int(v, key);
     } else if (key == "lambda_l2") { p.lambda_l2 = r.Number(v, key);
@@ -202,6 +207,7 @@ std::string ParamsToJson(const GbdtParams& p) {
   j["max_leaves"] = p.max_leaves;
   j["max_bins"] = p.max_bins;
   j["bin_sample_rows"] = p.bin_sample_rows;
+  j["gradient_precision"] = p.gradient_precision == GradientPrecision::kAuto ? "auto" : "exact";
   j["min_child_weight"] = p.min_child_weight;
   j["min_data_in_leaf"] = p.min_data_in_leaf;
   j["lambda_l2"] = p.lambda_l2;

@@ -175,6 +175,16 @@ Binner FitBins(const Frame& train, const std::vector<std::string>& features, std
   return Binner::Fit(train.Take(sample), features, sample_weights, options, ctx);
 }
 
+// Whether the trees are grown on low-bit gradients (histogram.hpp): asked for, every split needs only
+// whether a node has rows (no categorical feature, min_data_in_leaf 1), and the sums fit 32 bits with room
+// for at least 7 bits per row.
+bool UseLowBitGradients(const GbdtParams& params, const TrainingData& data) {
+  if (params.gradient_precision != GradientPrecision::kAuto || params.min_data_in_leaf > 1) return false;
+  if (data.rows > (std::int64_t{1} << 24)) return false;
+  return std::none_of(data.meta.begin(), data.meta.end(),
+                      [](const FeatureMeta& m) { return m.kind == FeatureKind::kCategorical; });
+}
+
 }  // namespace
 
 TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& options, const GbdtParams& params,
@@ -302,12 +312,17 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
   const bool evaluate_every_round =
       options.evaluate_every_round || params.early_stopping_rounds > 0 || ctx.progress() != nullptr;
   std::vector<double> grad, hess;
-  std::vector<GradPair> quantized;
+  RowGradients gradients;
+  GrowerWorkspace workspace;
+  const bool low_bit = UseLowBitGradients(params, data);
   const auto F = static_cast<std::size_t>(data.features);
+  // The rows of this iteration's sample, and a copy of them that the grower groups by leaf; both buffers
+  // are reused from tree to tree (a fresh one would be page-faulted in each time).
+  std::vector<std::int32_t> rows, tree_rows;
   for (int iter = 0; iter < params.num_rounds; ++iter) {
     ctx.ThrowIfCancelled();
     // Row and column samples: one random stream each per iteration, drawn sequentially (deterministic).
-    std::vector<std::int32_t> rows;
+    rows.clear();
     if (params.subsample >= 1.0) {
       rows.resize(static_cast<std::size_t>(n));
       std::iota(rows.begin(), rows.end(), 0);
@@ -334,9 +349,14 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
       // sign and could make a leaf's hessian sum zero or negative; the log-loss hessian alone keeps every Newton
       // step well defined (FairGBM does the same).
       if (fairness) fairness->AddGradients(margins, total_weight, grad);
-      const GradScale scale = QuantizeGradients(grad, hess, quantized, ctx);
-      const GrowerConfig config{&data, &params, scale, tree_features, &groups};
-      const GrownTree grown = GrowTree(config, rows, quantized, ctx);
+      if (low_bit) {
+        QuantizeGradientsLowBit(grad, hess, params.seed, static_cast<std::uint64_t>(iter) * K + k, gradients, ctx);
+      } else {
+        QuantizeGradients(grad, hess, gradients, ctx);
+      }
+      const GrowerConfig config{&data, &params, tree_features, &groups};
+      tree_rows.assign(rows.begin(), rows.end());
+      GrownTree grown = GrowTree(config, std::move(tree_rows), gradients, workspace, ctx);
       Tree tree = ToModelTree(grown, binner, params.learning_rate);
       // Add the tree to the margins of every training and validation row. The grower left the sampled
       // rows grouped by leaf, so only rows outside the sample walk the tree.
@@ -372,6 +392,7 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
       }
       model.trees.push_back(std::move(tree));
       model.tree_class.push_back(k);
+      tree_rows = std::move(grown.rows);
     }
     if (fairness) fairness->UpdateMultipliers(margins);
     EvalRecord rec{iter + 1, std::numeric_limits<double>::quiet_NaN()};

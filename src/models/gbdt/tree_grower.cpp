@@ -7,6 +7,7 @@
 
 #include "finai/core/check.hpp"
 #include "finai/core/parallel.hpp"
+#include "row_partition.hpp"
 
 namespace finai::gbdt {
 
@@ -46,9 +47,9 @@ constexpr std::int64_t kRowParallelRows = 1 << 16;
 
 class Grower {
  public:
-  Grower(const GrowerConfig& config, std::span<const GradPair> grads, const Context& ctx)
-      : config_(config), grads_(grads), ctx_(ctx), single_(ctx),
-        search_{config.data, config.params, LeafMath(*config.params, config.scale), config.scale.count_bits, {}} {
+  Grower(const GrowerConfig& config, const RowGradients& grads, GrowerWorkspace& workspace, const Context& ctx)
+      : config_(config), grads_(grads), workspace_(workspace), ctx_(ctx), single_(ctx),
+        search_{config.data, config.params, LeafMath(*config.params, grads.scale), grads.scale.count_bits, {}} {
     single_.set_threads(1);
   }
 
@@ -60,12 +61,13 @@ class Grower {
     node.begin = 0;
     node.end = static_cast<std::int64_t>(tree_.rows.size());
     tree_.nodes.push_back(node);
-    root->sums = SumOfRows(RowsOf(0), grads_, config_.scale.count_bits);
+    root->sums = SumOfRows(RowsOf(0), grads_);
     SetValue(*root);
     const GbdtParams& p = *config_.params;
     max_leaves_ = p.max_leaves > 0 ? p.max_leaves : std::numeric_limits<int>::max();
     if (CanSplit(0, 1)) {
-      BuildHistogram(*config_.data, RowsOf(0), grads_, root->hist, scratch_, ctx_);
+      root->hist = TakeHistogram();
+      BuildHistogram(*config_.data, RowsOf(0), grads_, root->hist, ctx_);
       FindSplit(*root);
     }
     std::vector<std::unique_ptr<OpenLeaf>> open;
@@ -75,15 +77,25 @@ class Grower {
       // Level by level: partition every splitting leaf, then build the children's histograms and find their
       // splits, node-parallel (each family on its own, so the result does not depend on the threads).
       for (int depth = 0; depth < p.max_depth && !open.empty(); ++depth) {
-        std::vector<Family> families;
+        std::vector<std::unique_ptr<OpenLeaf>> splitting;
+        std::vector<int> leaves_after;  // the tree's leaves once this one is split (max_leaves)
         for (auto& leaf : open) {
-          if (!leaf->split.valid() || leaves >= max_leaves_) continue;
-          ++leaves;
-          families.push_back(Partition(std::move(leaf), leaves));
+          if (!leaf->split.valid() || leaves >= max_leaves_) {
+            Recycle(leaf->hist);
+            continue;
+          }
+          leaves_after.push_back(++leaves);
+          splitting.push_back(std::move(leaf));
+        }
+        const std::vector<std::size_t> left_counts = PartitionLevel(splitting);
+        std::vector<Family> families;
+        for (std::size_t i = 0; i < splitting.size(); ++i) {
+          families.push_back(MakeFamily(std::move(splitting[i]), leaves_after[i], left_counts[i]));
         }
         ExpandAll(families);
         open.clear();
         for (Family& fam : families) {
+          Recycle(fam.parent->hist);
           open.push_back(std::move(fam.left));
           open.push_back(std::move(fam.right));
         }
@@ -105,16 +117,37 @@ class Grower {
         std::unique_ptr<OpenLeaf> leaf = std::move(*best);
         open.erase(best);
         ++leaves;
-        Family fam = Partition(std::move(leaf), leaves);
-        if (fam.expand) Expand(fam, ctx_);
+        ApplySplit(*leaf);
+        const std::size_t left_count = PartitionNode(leaf->node, ctx_);
+        Family fam = MakeFamily(std::move(leaf), leaves, left_count);
+        if (fam.expand) {
+          PrepareHistograms(fam);
+          Expand(fam, ctx_);
+        }
+        Recycle(fam.parent->hist);
         open.push_back(std::move(fam.left));
         open.push_back(std::move(fam.right));
       }
     }
+    for (auto& leaf : open) Recycle(leaf->hist);
     return std::move(tree_);
   }
 
  private:
+  // A histogram from the workspace (or a new one). Called from serial code only.
+  Histogram TakeHistogram() {
+    if (workspace_.free_histograms.empty()) return Histogram();
+    Histogram h = std::move(workspace_.free_histograms.back());
+    workspace_.free_histograms.pop_back();
+    return h;
+  }
+
+  // Hands a histogram back to the workspace. Called from serial code only.
+  void Recycle(Histogram& h) {
+    if (h.capacity() > 0) workspace_.free_histograms.push_back(std::move(h));
+    h = Histogram();
+  }
+
   std::span<const std::int32_t> RowsOf(int node) const {
     const BinNode& n = tree_.nodes[static_cast<std::size_t>(node)];
     return std::span<const std::int32_t>(tree_.rows).subspan(static_cast<std::size_t>(n.begin),
@@ -165,34 +198,61 @@ class Grower {
     return allowed;
   }
 
-  // Applies the leaf's split: partitions its rows (stable, left rows first) and creates the two children
-  // with their sums, bounds and values; the tree has `leaves` leaves afterwards.
-  Family Partition(std::unique_ptr<OpenLeaf> leaf_ptr, int leaves) {
+  // Writes the leaf's split into its node.
+  void ApplySplit(const OpenLeaf& leaf) {
+    const SplitCandidate& s = leaf.split;
+    BinNode& node = tree_.nodes[static_cast<std::size_t>(leaf.node)];
+    node.feature = s.feature;
+    node.categorical = s.categorical;
+    node.threshold_bin = s.threshold_bin;
+    node.left_bins = s.left_bins;
+    node.default_left = s.default_left;
+    node.gain = s.gain;
+  }
+
+  // Partitions the rows of a node whose split is applied (left rows first); returns how many go left.
+  // Touches only the node's rows, so several nodes may be partitioned at once.
+  std::size_t PartitionNode(int node_index, const Context& ctx) {
+    const BinNode& node = tree_.nodes[static_cast<std::size_t>(node_index)];
+    const FeatureMeta& meta = config_.data->meta[static_cast<std::size_t>(node.feature)];
+    GoesLeftTable goes_left{};
+    for (int code = 0; code < meta.num_bins; ++code) {
+      goes_left[static_cast<std::size_t>(code)] = node.GoesLeft(static_cast<std::uint8_t>(code), meta) ? 1 : 0;
+    }
+    return PartitionRows(tree_.rows.data() + node.begin, static_cast<std::size_t>(node.end - node.begin),
+                         config_.data->column(node.feature), goes_left, ctx);
+  }
+
+  // Partitions the rows of a level's splitting leaves: large ones one after another on all threads, the
+  // rest several at once on one thread each.
+  std::vector<std::size_t> PartitionLevel(const std::vector<std::unique_ptr<OpenLeaf>>& leaves) {
+    std::vector<std::size_t> left_counts(leaves.size(), 0);
+    std::vector<std::size_t> small;
+    for (std::size_t i = 0; i < leaves.size(); ++i) {
+      ApplySplit(*leaves[i]);
+      if (RowCount(leaves[i]->node) >= kRowParallelRows && ctx_.EffectiveThreads() > 1) {
+        left_counts[i] = PartitionNode(leaves[i]->node, ctx_);
+      } else {
+        small.push_back(i);
+      }
+    }
+    ParallelForDynamic(ctx_, 0, static_cast<std::int64_t>(small.size()), [&](std::int64_t k) {
+      const std::size_t i = small[static_cast<std::size_t>(k)];
+      left_counts[i] = PartitionNode(leaves[i]->node, single_);
+    });
+    return left_counts;
+  }
+
+  // Creates the two children of a split leaf whose rows are partitioned, `left_count` going left, with
+  // their sums, bounds and values; the tree has `leaves` leaves afterwards.
+  Family MakeFamily(std::unique_ptr<OpenLeaf> leaf_ptr, int leaves, std::size_t left_count) {
     OpenLeaf& leaf = *leaf_ptr;
     const SplitCandidate& s = leaf.split;
     const FeatureMeta& meta = config_.data->meta[static_cast<std::size_t>(s.feature)];
     BinNode& parent = tree_.nodes[static_cast<std::size_t>(leaf.node)];
-    parent.feature = s.feature;
-    parent.categorical = s.categorical;
-    parent.threshold_bin = s.threshold_bin;
-    parent.left_bins = s.left_bins;
-    parent.default_left = s.default_left;
-    parent.gain = s.gain;
     const std::int64_t begin = parent.begin, end = parent.end;
-    // Where each code goes, looked up rather than branched on: the direction of a row is as good as random,
-    // so a branch would be mispredicted half the time.
-    std::array<std::uint8_t, 256> goes_left{};
-    for (int code = 0; code < meta.num_bins; ++code) {
-      goes_left[static_cast<std::size_t>(code)] = parent.GoesLeft(static_cast<std::uint8_t>(code), meta) ? 1 : 0;
-    }
-    std::int32_t* first = tree_.rows.data() + begin;
-    const auto count = static_cast<std::size_t>(end - begin);
-    const std::uint8_t* codes = config_.data->column(s.feature);
-    const std::size_t left_count = count >= static_cast<std::size_t>(kRowParallelRows) && ctx_.EffectiveThreads() > 1
-                                       ? PartitionParallel(first, count, codes, goes_left)
-                                       : PartitionSerial(first, count, codes, goes_left);
     const std::int64_t middle = begin + static_cast<std::int64_t>(left_count);
-    FINAI_CHECK(middle - begin == s.left.n, "partition disagrees with the histogram");
+    if (!grads_.low_bit()) FINAI_CHECK(middle - begin == s.left.n, "partition disagrees with the histogram");
 
     Family fam;
     fam.left = std::make_unique<OpenLeaf>();
@@ -234,83 +294,33 @@ class Grower {
     SetValue(left);
     SetValue(right);
     fam.expand = CanSplit(leaf.depth + 1, leaves);
-    if (!fam.expand) Histogram().swap(leaf.hist);
     fam.parent = std::move(leaf_ptr);
     return fam;
   }
 
-  // Stable partition of rows[0, count) by goes_left[code of the row]; returns the number going left. Left
-  // rows are compacted in place, right rows go through a reused buffer; both are written every time and
-  // only the matching counter moves.
-  std::size_t PartitionSerial(std::int32_t* rows, std::size_t count, const std::uint8_t* codes,
-                              const std::array<std::uint8_t, 256>& goes_left) {
-    spill_.resize(count);
-    std::size_t left_count = 0, right_count = 0;
-    for (std::size_t i = 0; i < count; ++i) {
-      const std::int32_t r = rows[i];
-      const std::uint8_t go = goes_left[codes[r]];
-      rows[left_count] = r;
-      spill_[right_count] = r;
-      left_count += go;
-      right_count += 1 - go;
-    }
-    std::copy(spill_.begin(), spill_.begin() + static_cast<std::ptrdiff_t>(right_count), rows + left_count);
-    return left_count;
+  // Gives the children of an expanding family their histograms (serial code: the workspace is shared).
+  void PrepareHistograms(Family& fam) {
+    fam.left->hist = TakeHistogram();
+    fam.right->hist = TakeHistogram();
   }
 
-  // The same partition on all threads: each block counts its left rows, then writes its rows at offsets
-  // given by the counts of the blocks before it. The result is exactly PartitionSerial's.
-  std::size_t PartitionParallel(std::int32_t* rows, std::size_t count, const std::uint8_t* codes,
-                                const std::array<std::uint8_t, 256>& goes_left) {
-    const auto blocks = static_cast<std::size_t>(ctx_.EffectiveThreads());
-    const auto bound = [&](std::size_t b) { return count * b / blocks; };
-    std::vector<std::size_t> lefts(blocks, 0);
-    ParallelFor(ctx_, 0, static_cast<std::int64_t>(blocks), [&](std::int64_t b) {
-      std::size_t left = 0;
-      for (std::size_t i = bound(static_cast<std::size_t>(b)); i < bound(static_cast<std::size_t>(b) + 1); ++i) {
-        left += goes_left[codes[rows[i]]];
-      }
-      lefts[static_cast<std::size_t>(b)] = left;
-    });
-    std::vector<std::size_t> left_at(blocks), right_at(blocks);
-    std::size_t total_left = 0;
-    for (std::size_t b = 0; b < blocks; ++b) total_left += lefts[b];
-    for (std::size_t b = 0, l = 0, r = total_left; b < blocks; ++b) {
-      left_at[b] = l;
-      right_at[b] = r;
-      l += lefts[b];
-      r += bound(b + 1) - bound(b) - lefts[b];
-    }
-    spill_.resize(count);
-    ParallelFor(ctx_, 0, static_cast<std::int64_t>(blocks), [&](std::int64_t b) {
-      std::size_t l = left_at[static_cast<std::size_t>(b)], r = right_at[static_cast<std::size_t>(b)];
-      for (std::size_t i = bound(static_cast<std::size_t>(b)); i < bound(static_cast<std::size_t>(b) + 1); ++i) {
-        const std::int32_t row = rows[i];
-        if (goes_left[codes[row]]) {
-          spill_[l++] = row;
-        } else {
-          spill_[r++] = row;
-        }
-      }
-    });
-    std::copy(spill_.begin(), spill_.begin() + static_cast<std::ptrdiff_t>(count), rows);
-    return total_left;
+  std::int64_t RowCount(int node) const {
+    const BinNode& n = tree_.nodes[static_cast<std::size_t>(node)];
+    return n.end - n.begin;
   }
 
-  static std::int64_t SmallerChildRows(const Family& fam) {
-    return std::min(fam.left->sums.n, fam.right->sums.n);
+  std::int64_t SmallerChildRows(const Family& fam) const {
+    return std::min(RowCount(fam.left->node), RowCount(fam.right->node));
   }
 
   // The children's histograms (the smaller built, the larger the parent's minus it) and best splits.
   // Touches only the family, so several families may be expanded at once.
   void Expand(Family& fam, const Context& ctx) {
-    OpenLeaf& small = fam.left->sums.n <= fam.right->sums.n ? *fam.left : *fam.right;
-    OpenLeaf& large = fam.left->sums.n <= fam.right->sums.n ? *fam.right : *fam.left;
-    std::vector<Histogram> no_scratch;
-    BuildHistogram(*config_.data, RowsOf(small.node), grads_, small.hist, &ctx == &ctx_ ? scratch_ : no_scratch,
-                   ctx);
+    const bool left_smaller = RowCount(fam.left->node) <= RowCount(fam.right->node);
+    OpenLeaf& small = left_smaller ? *fam.left : *fam.right;
+    OpenLeaf& large = left_smaller ? *fam.right : *fam.left;
+    BuildHistogram(*config_.data, RowsOf(small.node), grads_, small.hist, ctx);
     SubtractHistogram(fam.parent->hist, small.hist, large.hist);
-    Histogram().swap(fam.parent->hist);
     FindSplit(small);
     FindSplit(large);
   }
@@ -321,6 +331,7 @@ class Grower {
     std::vector<std::size_t> small;
     for (std::size_t i = 0; i < families.size(); ++i) {
       if (!families[i].expand) continue;
+      PrepareHistograms(families[i]);
       if (SmallerChildRows(families[i]) >= kRowParallelRows || ctx_.EffectiveThreads() == 1) {
         Expand(families[i], ctx_);
       } else {
@@ -332,21 +343,20 @@ class Grower {
   }
 
   const GrowerConfig& config_;
-  std::span<const GradPair> grads_;
+  const RowGradients& grads_;
+  GrowerWorkspace& workspace_;
   const Context& ctx_;
   Context single_;  // ctx_ on one thread, for work done several at once
   SplitSearch search_;
   GrownTree tree_;
   int max_leaves_ = 0;
-  std::vector<Histogram> scratch_;
-  std::vector<std::int32_t> spill_;
 };
 
 }  // namespace
 
-GrownTree GrowTree(const GrowerConfig& config, std::vector<std::int32_t> rows, std::span<const GradPair> grads,
-                   const Context& ctx) {
-  return Grower(config, grads, ctx).Run(std::move(rows));
+GrownTree GrowTree(const GrowerConfig& config, std::vector<std::int32_t> rows, const RowGradients& grads,
+                   GrowerWorkspace& workspace, const Context& ctx) {
+  return Grower(config, grads, workspace, ctx).Run(std::move(rows));
 }
 
 }  // namespace finai::gbdt

@@ -38,15 +38,20 @@ struct GrownTree {
   int LeafOf(const std::uint8_t* codes, const std::vector<FeatureMeta>& meta) const;
 };
 
+// Histograms the grower reuses from tree to tree (the trainer keeps them): each is allocated once, not
+// once per node, and its pages are not faulted in again.
+struct GrowerWorkspace {
+  std::vector<Histogram> free_histograms;
+};
+
 struct GrowerConfig {
   const TrainingData* data;
   const GbdtParams* params;
-  GradScale scale;
   std::vector<char> tree_features;                  // column sample of this tree
   const std::vector<std::vector<char>>* interaction_groups;  // empty: no constraints
 };
 
-GrownTree GrowTree(const GrowerConfig& config, std::vector<std::int32_t> rows, std::span<const GradPair> grads,
-                   const Context& ctx);
+GrownTree GrowTree(const GrowerConfig& config, std::vector<std::int32_t> rows, const RowGradients& grads,
+                   GrowerWorkspace& workspace, const Context& ctx);
 
 }  // namespace finai::gbdt

@@ -12,8 +12,9 @@
 namespace finai::gbdt::testing {
 
 // y = event with probability sigmoid(f(x)) where f has a threshold, an interaction and a categorical effect;
-// about 5% of x1 is missing.
-inline Frame BinaryFrame(int n, std::uint64_t seed) {
+// about 5% of x1 is missing. Without `with_categorical` the frame lacks the categorical column (its effect
+// is then noise), so that the trainer uses low-bit gradients (histogram.hpp).
+inline Frame BinaryFrame(int n, std::uint64_t seed, bool with_categorical = true) {
   Rng rng(seed);
   std::vector<double> x0(n), x1(n), x2(n);
   std::vector<std::int32_t> cat(n), y(n);
@@ -26,8 +27,10 @@ inline Frame BinaryFrame(int n, std::uint64_t seed) {
                      (cat[i] == 2 ? 1.5 : cat[i] == 4 ? -1.0 : 0.0);
     y[i] = rng.Uniform() < 1 / (1 + std::exp(-f)) ? 1 : 0;
   }
-  return Frame({Column::Categorical("y", y, {"good", "bad"}), Column::Float64("x0", x0), Column::Float64("x1", x1),
-                Column::Float64("x2", x2), Column::Categorical("cat", cat, {"a", "b", "c", "d", "e"})});
+  std::vector<Column> columns{Column::Categorical("y", y, {"good", "bad"}), Column::Float64("x0", x0),
+                              Column::Float64("x1", x1), Column::Float64("x2", x2)};
+  if (with_categorical) columns.push_back(Column::Categorical("cat", cat, {"a", "b", "c", "d", "e"}));
+  return Frame(std::move(columns));
 }
 
 inline Schema SchemaOf(const Frame& f, const std::string& target) {

@@ -17,6 +17,10 @@ ObjectiveKind ParseObjective(std::string_view name);
 
 enum class GrowPolicy { kDepthWise, kLeafWise };
 
+// kAuto: low-bit gradients (stochastically rounded to about 12 bits, seeded) wherever they apply: no
+// categorical feature and min_data_in_leaf 1. kExact: 62-bit fixed point always.
+enum class GradientPrecision { kAuto, kExact };
+
 struct GbdtParams {
   ObjectiveKind objective = ObjectiveKind::kBinaryLogLoss;
   int num_classes = 0;              // multiclass only: number of classes (0 = from the target)
@@ -26,6 +30,7 @@ struct GbdtParams {
   int max_depth = 6;                // 0 = unlimited (leaf-wise only)
   int max_leaves = 0;               // 0 = unlimited (depth-wise); leaf-wise requires > 1
   int max_bins = 255;               // bins per feature, missing bin included
+  GradientPrecision gradient_precision = GradientPrecision::kAuto;
   int bin_sample_rows = 200000;     // bins are fitted on a seeded sample of this many rows (0 = all rows)
   double min_child_weight = 1.0;    // minimum sum of hessians in a child
   int min_data_in_leaf = 1;         // minimum rows in a child
