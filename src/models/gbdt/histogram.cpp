@@ -63,36 +63,30 @@ void QuantizeGradients(std::span<const double> grad, std::span<const double> hes
   });
 }
 
+namespace low_bit {
+GradScale ScalesFor(std::size_t n, GradientBounds bounds) {
+  // |rounded gradient| <= g_limit and rounded hessian <= h_limit keep the sums over n rows within a signed
+  // and an unsigned 32-bit half. Scales are powers of two, so converting back is exact.
+  const auto rows = static_cast<double>(std::max<std::size_t>(n, 1));
+  const double g_limit = std::floor(2147483647.0 / rows);
+  const double h_limit = std::floor(4294967295.0 / rows);
+  GradScale scale;
+  scale.count_bits = 0;
+  scale.g = bounds.g > 0 ? std::exp2(std::floor(std::log2(g_limit / bounds.g))) : 1.0;
+  scale.h = bounds.h > 0 ? std::exp2(std::floor(std::log2(h_limit / bounds.h))) : 1.0;
+  return scale;
+}
+
+std::uint64_t StreamKey(std::uint64_t seed, std::uint64_t stream) {
+  return seed ^ (0x9e3779b97f4a7c15ULL * (stream + 1));
+}
+}  // namespace low_bit
+
 void QuantizeGradientsLowBit(std::span<const double> grad, std::span<const double> hess, std::uint64_t seed,
                              std::uint64_t stream, RowGradients& out, const Context& ctx) {
   const auto [max_g, max_h] = LargestMagnitudes(grad, hess, ctx);
-  // |rounded gradient| <= g_limit and rounded hessian <= h_limit keep the sums over every row within a
-  // signed and an unsigned 32-bit half. Scales are powers of two, so converting back is exact.
-  const auto rows = static_cast<double>(std::max<std::size_t>(grad.size(), 1));
-  const double g_limit = std::floor(2147483647.0 / rows);
-  const double h_limit = std::floor(4294967295.0 / rows);
-  GradScale& scale = out.scale;
-  scale.count_bits = 0;
-  scale.g = max_g > 0 ? std::exp2(std::floor(std::log2(g_limit / max_g))) : 1.0;
-  scale.h = max_h > 0 ? std::exp2(std::floor(std::log2(h_limit / max_h))) : 1.0;
-  out.pairs.resize(grad.size());
-  out.packed.resize(grad.size());
-  const std::uint64_t key = seed ^ (0x9e3779b97f4a7c15ULL * (stream + 1));
-  ParallelForBlocks(ctx, 0, static_cast<std::int64_t>(grad.size()), [&](std::int64_t lo, std::int64_t hi, int) {
-    for (auto i = static_cast<std::size_t>(lo); i < static_cast<std::size_t>(hi); ++i) {
-      // Two uniforms in [0, 1) from one hash of the row: floor(x + u) is x rounded up with probability
-      // frac(x), so the expected rounded value is x itself.
-      std::uint64_t state = key + i;
-      const std::uint64_t bits = SplitMix64(state);
-      const double u_g = static_cast<double>(bits >> 32) * 0x1.0p-32;
-      const double u_h = static_cast<double>(bits & 0xffffffffU) * 0x1.0p-32;
-      const auto g = static_cast<std::int64_t>(std::floor(grad[i] * scale.g + u_g));
-      // A row of positive hessian keeps at least 1: a node's hessian sum then tells whether it has rows.
-      const auto h = hess[i] > 0 ? std::max<std::int64_t>(1, static_cast<std::int64_t>(hess[i] * scale.h + u_h)) : 0;
-      out.pairs[i] = {g, static_cast<std::uint64_t>(h)};
-      out.packed[i] = static_cast<std::int64_t>((static_cast<std::uint64_t>(g) << 32) + static_cast<std::uint64_t>(h));
-    }
-  });
+  QuantizeLowBit(grad.size(), [&](std::size_t i) { return std::pair(grad[i], hess[i]); }, {max_g, max_h}, seed, stream,
+                 out, ctx);
 }
 
 namespace {
@@ -153,12 +147,6 @@ std::vector<Slot>& ThreadSlots(std::size_t slots) {
   thread_local std::vector<Slot> buffer;
   buffer.assign(slots, Slot{});
   return buffer;
-}
-
-// A packed sum g * 2^32 + h (h < 2^32, g within 32 bits) as a bin.
-HistBin UnpackSlot(std::int64_t sum) {
-  const std::uint64_t h = static_cast<std::uint64_t>(sum) & 0xffffffffU;
-  return {(sum - static_cast<std::int64_t>(h)) >> 32, h};
 }
 
 // The histogram of `rows` on `threads` threads: each accumulates a block of rows into its own slots,
@@ -226,12 +214,26 @@ void SubtractHistogram(const Histogram& parent, const Histogram& child, Histogra
 }
 
 NodeSums SumOfRows(std::span<const std::int32_t> rows, const RowGradients& grads) {
+  if (grads.low_bit()) {
+    std::int64_t packed = 0;
+    for (const std::int32_t r : rows) packed += grads.packed[static_cast<std::size_t>(r)];
+    return Unpack(UnpackSlot(packed), 0);
+  }
   HistBin sum;
   for (const std::int32_t r : rows) {
     sum.g += grads.pairs[static_cast<std::size_t>(r)].g;
     sum.hn += grads.pairs[static_cast<std::size_t>(r)].hn;
   }
   return Unpack(sum, grads.scale.count_bits);
+}
+
+NodeSums SumOfHistogram(const Histogram& hist, const FeatureMeta& feature, int count_bits) {
+  HistBin sum;
+  for (int b = 0; b < feature.num_bins; ++b) {
+    sum.g += hist[static_cast<std::size_t>(feature.offset + b)].g;
+    sum.hn += hist[static_cast<std::size_t>(feature.offset + b)].hn;
+  }
+  return Unpack(sum, count_bits);
 }
 
 }  // namespace finai::gbdt

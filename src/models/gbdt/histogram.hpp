@@ -13,11 +13,15 @@
 // needs per-category counts, which is when the trainer uses the exact precision.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <span>
 #include <vector>
 
 #include "finai/core/context.hpp"
+#include "finai/core/parallel.hpp"
+#include "finai/core/random.hpp"
 #include "training_data.hpp"
 
 namespace finai::gbdt {
@@ -58,7 +62,7 @@ inline NodeSums Unpack(const HistBin& b, int count_bits) {
 // One tree's gradients in fixed point, row by row.
 struct RowGradients {
   GradScale scale;
-  std::vector<GradPair> pairs;
+  std::vector<GradPair> pairs;       // exact only
   std::vector<std::int64_t> packed;  // low-bit only: g * 2^32 + h, what a row adds to a histogram slot
 
   bool low_bit() const { return scale.count_bits == 0; }
@@ -68,10 +72,60 @@ struct RowGradients {
 void QuantizeGradients(std::span<const double> grad, std::span<const double> hess, RowGradients& out,
                        const Context& ctx);
 
-// Low-bit precision: stochastic rounding, the random draws of row r from stream (seed, stream) whatever
-// the threads. Scales keep the sums over all rows within 32 bits.
+// Upper bounds on |gradient| and on the hessian of every row: they set the low-bit scales.
+struct GradientBounds {
+  double g = 0;
+  double h = 0;
+};
+
+namespace low_bit {
+// Power-of-two scales that keep the sums of n rounded values within a signed and an unsigned 32-bit half.
+GradScale ScalesFor(std::size_t n, GradientBounds bounds);
+// The key of the random stream (seed, stream).
+std::uint64_t StreamKey(std::uint64_t seed, std::uint64_t stream);
+
+// Row i's gradient and hessian rounded stochastically and packed. Two uniforms in [0, 1) come from one
+// hash of (key, i): floor(x + u) is x rounded up with probability frac(x), so the expected rounded value is
+// x itself. A row of positive hessian keeps at least 1, so a node's hessian sum tells whether it has rows.
+inline std::int64_t Round(double grad, double hess, const GradScale& scale, std::uint64_t key, std::size_t i) {
+  std::uint64_t state = key + i;
+  const std::uint64_t bits = SplitMix64(state);
+  const double u_g = static_cast<double>(bits >> 32) * 0x1.0p-32;
+  const double u_h = static_cast<double>(bits & 0xffffffffU) * 0x1.0p-32;
+  const double g_up = grad * scale.g + u_g;
+  auto g = static_cast<std::int64_t>(g_up);  // truncated; floor below (std::floor is a libm call on x86-64)
+  g -= static_cast<double>(g) > g_up ? 1 : 0;
+  const auto h = hess > 0 ? std::max<std::int64_t>(1, static_cast<std::int64_t>(hess * scale.h + u_h)) : 0;
+  return static_cast<std::int64_t>((static_cast<std::uint64_t>(g) << 32) + static_cast<std::uint64_t>(h));
+}
+}  // namespace low_bit
+
+// Low-bit precision for n rows whose (gradient, hessian) gradient_of(i) returns, within `bounds`: computed
+// and rounded in one pass. The random draws of row i come from stream (seed, stream) whatever the threads.
+template <typename GradientOf>
+void QuantizeLowBit(std::size_t n, const GradientOf& gradient_of, GradientBounds bounds, std::uint64_t seed,
+                    std::uint64_t stream, RowGradients& out, const Context& ctx) {
+  out.scale = low_bit::ScalesFor(n, bounds);
+  out.pairs.clear();
+  out.packed.resize(n);
+  const std::uint64_t key = low_bit::StreamKey(seed, stream);
+  ParallelForBlocks(ctx, 0, static_cast<std::int64_t>(n), [&](std::int64_t lo, std::int64_t hi, int) {
+    for (auto i = static_cast<std::size_t>(lo); i < static_cast<std::size_t>(hi); ++i) {
+      const auto [g, h] = gradient_of(i);
+      out.packed[i] = low_bit::Round(g, h, out.scale, key, i);
+    }
+  });
+}
+
+// Low-bit precision of stored gradients (bounds from their largest magnitudes).
 void QuantizeGradientsLowBit(std::span<const double> grad, std::span<const double> hess, std::uint64_t seed,
                              std::uint64_t stream, RowGradients& out, const Context& ctx);
+
+// The (gradient, hessian) packed in a low-bit slot or sum: g * 2^32 + h with 0 <= h < 2^32.
+inline HistBin UnpackSlot(std::int64_t sum) {
+  const std::uint64_t h = static_cast<std::uint64_t>(sum) & 0xffffffffU;
+  return {(sum - static_cast<std::int64_t>(h)) >> 32, h};
+}
 
 using Histogram = std::vector<HistBin>;
 
@@ -83,5 +137,8 @@ void BuildHistogram(const TrainingData& data, std::span<const std::int32_t> rows
 void SubtractHistogram(const Histogram& parent, const Histogram& child, Histogram& out);
 
 NodeSums SumOfRows(std::span<const std::int32_t> rows, const RowGradients& grads);
+
+// The sums of a node from its histogram: those of any one feature's slots (every row is in one of them).
+NodeSums SumOfHistogram(const Histogram& hist, const FeatureMeta& feature, int count_bits);
 
 }  // namespace finai::gbdt

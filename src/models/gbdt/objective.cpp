@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "finai/core/parallel.hpp"
 
@@ -9,8 +10,6 @@ namespace finai::gbdt {
 
 namespace {
 double Sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
-// Hessians are kept away from zero so that leaves of (nearly) pure nodes stay finite.
-constexpr double kMinHessian = 1e-16;
 }  // namespace
 
 std::vector<double> BaseMargin(ObjectiveKind kind, int num_classes, std::span<const double> labels,
@@ -38,12 +37,9 @@ void ComputeGradients(ObjectiveKind kind, int num_classes, int k, std::span<cons
     for (auto i = static_cast<std::size_t>(lo); i < static_cast<std::size_t>(hi); ++i) {
       const double w = weights[i];
       switch (kind) {
-        case ObjectiveKind::kBinaryLogLoss: {
-          const double p = Sigmoid(margins[i]);
-          grad[i] = (p - labels[i]) * w;
-          hess[i] = std::max(p * (1 - p), kMinHessian) * w;
+        case ObjectiveKind::kBinaryLogLoss:
+          std::tie(grad[i], hess[i]) = LogLossGradient(margins[i], labels[i], w);
           break;
-        }
         case ObjectiveKind::kSquaredError:
           grad[i] = (margins[i] - labels[i]) * w;
           hess[i] = w;

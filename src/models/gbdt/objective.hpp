@@ -2,7 +2,10 @@
 // transform from margin to prediction.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "finai/core/context.hpp"
@@ -14,6 +17,16 @@ namespace finai::gbdt {
 // zero (multiclass, as XGBoost and LightGBM).
 std::vector<double> BaseMargin(ObjectiveKind kind, int num_classes, std::span<const double> labels,
                                std::span<const double> weights);
+
+// Hessians are kept away from zero so that leaves of (nearly) pure nodes stay finite.
+inline constexpr double kMinHessian = 1e-16;
+
+// Binary log loss of one row: gradient (p - y) w and hessian p (1 - p) w, p = sigmoid(margin). Their
+// magnitudes never exceed w and w / 4.
+inline std::pair<double, double> LogLossGradient(double margin, double label, double weight) {
+  const double p = 1.0 / (1.0 + std::exp(-margin));
+  return {(p - label) * weight, std::max(p * (1 - p), kMinHessian) * weight};
+}
 
 // Gradients and hessians for class k of every row (margins are row-major, rows x num_classes). Rows are
 // independent, so the work is spread over ctx's threads without changing any value.

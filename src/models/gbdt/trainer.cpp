@@ -13,6 +13,7 @@
 #include "finai/core/random.hpp"
 #include "finai/data/binner.hpp"
 #include "finai/data/target.hpp"
+#include "finai/models/gbdt/predict.hpp"
 #include "finai/models/gbdt/train.hpp"
 #include "fairness_objective.hpp"
 #include "objective.hpp"
@@ -267,9 +268,12 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
   bin_options.max_bins = params.max_bins;
   bin_options.max_categories = params.max_bins - 2;
   const Binner binner = FitBins(train, cols.features, weights, bin_options, params, ctx);
-  const TrainingData data = MakeTrainingData(binner, binner.Transform(train, ctx), monotone);
+  const TrainingData data = MakeTrainingData(binner, binner.Transform(train, ctx), monotone, ctx);
+  // Validation rows are routed through each new tree only when the metric is wanted every round.
+  const bool evaluate_every_round =
+      options.evaluate_every_round || params.early_stopping_rounds > 0 || ctx.progress() != nullptr;
   TrainingData valid_data;
-  if (valid) valid_data = MakeTrainingData(binner, binner.Transform(*valid, ctx), monotone);
+  if (valid && evaluate_every_round) valid_data = MakeTrainingData(binner, binner.Transform(*valid, ctx), monotone, ctx);
   for (std::size_t f = 0; f < cols.features.size(); ++f) {
     const FeatureBins& fb = binner.feature(static_cast<int>(f));
     FeatureInfo info{.name = cols.features[f], .categorical = fb.kind() == BinKind::kCategorical,
@@ -277,12 +281,17 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
     if (const FieldSpec* spec = schema.Find(cols.features[f])) info.description = spec->description;
     model.features.push_back(std::move(info));
   }
+  // When it is not, the finished model's batch predictor scores them once, from this matrix (built now, so
+  // that invalid validation data is reported before any training).
+  std::optional<FeatureMatrix> valid_matrix;
+  if (valid && !evaluate_every_round) valid_matrix.emplace(BuildFeatureMatrix(model, *valid, ctx));
 
   // Fairness constraint (validated before any binning work).
   std::optional<FairnessPenalty> fairness;
   if (options.fairness) fairness.emplace(*options.fairness, params.objective, labels);
   double total_weight = 0;
   for (const double w : weights) total_weight += w;  // fixed order
+  const double max_weight = *std::max_element(weights.begin(), weights.end());
 
   // Boosting.
   model.base_margin = BaseMargin(params.objective, K, labels, weights);
@@ -309,8 +318,6 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
   result.best_iteration = params.num_rounds;
   if (ctx.progress()) ctx.progress()->Begin("training", params.num_rounds);
 
-  const bool evaluate_every_round =
-      options.evaluate_every_round || params.early_stopping_rounds > 0 || ctx.progress() != nullptr;
   std::vector<double> grad, hess;
   RowGradients gradients;
   GrowerWorkspace workspace;
@@ -344,15 +351,23 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
       for (std::size_t i = 0; i < keep; ++i) tree_features[order[i]] = 1;
     }
     for (int k = 0; k < K; ++k) {
-      ComputeGradients(params.objective, K, k, margins, labels, weights, grad, hess, ctx);
-      // The constraint adds to the gradient only. Its own second derivative, lambda sigmoid''(f) (...), has either
-      // sign and could make a leaf's hessian sum zero or negative; the log-loss hessian alone keeps every Newton
-      // step well defined (FairGBM does the same).
-      if (fairness) fairness->AddGradients(margins, total_weight, grad);
-      if (low_bit) {
-        QuantizeGradientsLowBit(grad, hess, params.seed, static_cast<std::uint64_t>(iter) * K + k, gradients, ctx);
+      const auto stream = static_cast<std::uint64_t>(iter * K + k);  // of the low-bit rounding
+      if (low_bit && params.objective == ObjectiveKind::kBinaryLogLoss && !fairness) {
+        // Log loss bounds its gradients (|g| <= w, h <= w / 4), so they are rounded as they are computed.
+        QuantizeLowBit(static_cast<std::size_t>(n), [&](std::size_t i) {
+          return LogLossGradient(margins[i], labels[i], weights[i]);
+        }, {max_weight, max_weight / 4}, params.seed, stream, gradients, ctx);
       } else {
-        QuantizeGradients(grad, hess, gradients, ctx);
+        ComputeGradients(params.objective, K, k, margins, labels, weights, grad, hess, ctx);
+        // The constraint adds to the gradient only. Its own second derivative, lambda sigmoid''(f) (...), has
+        // either sign and could make a leaf's hessian sum zero or negative; the log-loss hessian alone keeps
+        // every Newton step well defined (FairGBM does the same).
+        if (fairness) fairness->AddGradients(margins, total_weight, grad);
+        if (low_bit) {
+          QuantizeGradientsLowBit(grad, hess, params.seed, stream, gradients, ctx);
+        } else {
+          QuantizeGradients(grad, hess, gradients, ctx);
+        }
       }
       const GrowerConfig config{&data, &params, tree_features, &groups};
       tree_rows.assign(rows.begin(), rows.end());
@@ -382,7 +397,7 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
           margins[static_cast<std::size_t>(r * K + k)] += tree.nodes[static_cast<std::size_t>(leaf)].value;
         }
       }
-      if (valid) {
+      if (valid && evaluate_every_round) {
         ParallelForBlocks(ctx, 0, valid_data.rows, [&](std::int64_t lo, std::int64_t hi, int) {
           for (std::int64_t r = lo; r < hi; ++r) {
             const int leaf = grown.LeafOf(valid_data.row(r), valid_data.meta);
@@ -398,6 +413,7 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
     EvalRecord rec{iter + 1, std::numeric_limits<double>::quiet_NaN()};
     const bool last_round = iter + 1 == params.num_rounds;
     if (valid && (evaluate_every_round || last_round)) {
+      if (valid_matrix) valid_margins = Predict(model, *valid_matrix, PredictKind::kMargin, ctx);
       rec.valid = EvaluateMetric(result.metric, params.objective, K, valid_labels, valid_margins, valid_weights);
       const bool better = higher_better ? rec.valid > best_metric : rec.valid < best_metric;
       if (better) {

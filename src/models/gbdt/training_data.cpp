@@ -3,10 +3,12 @@
 #include <algorithm>
 
 #include "finai/core/check.hpp"
+#include "finai/core/parallel.hpp"
 
 namespace finai::gbdt {
 
-TrainingData MakeTrainingData(const Binner& binner, const BinnedMatrix& matrix, const std::vector<int>& monotone) {
+TrainingData MakeTrainingData(const Binner& binner, const BinnedMatrix& matrix, const std::vector<int>& monotone,
+                              const Context& ctx) {
   FINAI_CHECK(matrix.is_uint8(), "the tree engine bins to at most 256 bins per feature");
   TrainingData d;
   d.rows = matrix.num_rows();
@@ -27,14 +29,18 @@ TrainingData MakeTrainingData(const Binner& binner, const BinnedMatrix& matrix, 
   d.total_bins = offset;
   d.bins.resize(static_cast<std::size_t>(d.rows) * static_cast<std::size_t>(d.features));
   d.columns.resize(d.bins.size());
-  for (int f = 0; f < d.features; ++f) {
-    const auto col = matrix.Column8(f);
-    std::copy(col.begin(), col.end(), d.columns.begin() + static_cast<std::ptrdiff_t>(f) * d.rows);
-    for (std::int64_t r = 0; r < d.rows; ++r) {
-      d.bins[static_cast<std::size_t>(r) * static_cast<std::size_t>(d.features) + static_cast<std::size_t>(f)] =
-          col[static_cast<std::size_t>(r)];
+  const auto features = static_cast<std::size_t>(d.features);
+  ParallelFor(ctx, 0, d.features, [&](std::int64_t f) {
+    const auto col = matrix.Column8(static_cast<int>(f));
+    std::copy(col.begin(), col.end(), d.columns.begin() + static_cast<std::ptrdiff_t>(f * d.rows));
+  });
+  // Row-major in blocks of rows, each written by one thread.
+  ParallelForBlocks(ctx, 0, d.rows, [&](std::int64_t lo, std::int64_t hi, int) {
+    for (std::size_t f = 0; f < features; ++f) {
+      const auto col = matrix.Column8(static_cast<int>(f));
+      for (auto r = static_cast<std::size_t>(lo); r < static_cast<std::size_t>(hi); ++r) d.bins[r * features + f] = col[r];
     }
-  }
+  });
   return d;
 }
 

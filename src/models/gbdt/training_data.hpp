@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "finai/core/context.hpp"
 #include "finai/data/binner.hpp"
 
 namespace finai::gbdt {
@@ -34,6 +35,7 @@ struct TrainingData {
 };
 
 // Row-major codes of a binned matrix (one byte per code: max_bins <= 256).
-TrainingData MakeTrainingData(const Binner& binner, const BinnedMatrix& matrix, const std::vector<int>& monotone);
+TrainingData MakeTrainingData(const Binner& binner, const BinnedMatrix& matrix, const std::vector<int>& monotone,
+                              const Context& ctx);
 
 }  // namespace finai::gbdt

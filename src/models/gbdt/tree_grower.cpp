@@ -61,14 +61,17 @@ class Grower {
     node.begin = 0;
     node.end = static_cast<std::int64_t>(tree_.rows.size());
     tree_.nodes.push_back(node);
-    root->sums = SumOfRows(RowsOf(0), grads_);
-    SetValue(*root);
     const GbdtParams& p = *config_.params;
     max_leaves_ = p.max_leaves > 0 ? p.max_leaves : std::numeric_limits<int>::max();
     if (CanSplit(0, 1)) {
       root->hist = TakeHistogram();
       BuildHistogram(*config_.data, RowsOf(0), grads_, root->hist, ctx_);
+      root->sums = SumOfHistogram(root->hist, config_.data->meta[0], grads_.scale.count_bits);
+      SetValue(*root);
       FindSplit(*root);
+    } else {
+      root->sums = SumOfRows(RowsOf(0), grads_);
+      SetValue(*root);
     }
     std::vector<std::unique_ptr<OpenLeaf>> open;
     open.push_back(std::move(root));

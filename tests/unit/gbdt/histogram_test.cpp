@@ -53,14 +53,19 @@ void RandomGradients(std::size_t n, Rng& rng, std::vector<double>& grad, std::ve
   }
 }
 
+// Row r's rounded gradient as a bin, whatever the precision.
+HistBin RowBin(const RowGradients& g, std::int32_t r) {
+  return g.low_bit() ? UnpackSlot(g.packed[static_cast<std::size_t>(r)]) : g.pairs[static_cast<std::size_t>(r)];
+}
+
 // The histogram summed slot by slot from the rows' rounded values, the slow way.
 Histogram BruteForce(const TrainingData& d, const std::vector<std::int32_t>& rows, const RowGradients& g) {
   Histogram h(static_cast<std::size_t>(d.total_bins));
   for (const std::int32_t r : rows) {
     for (int f = 0; f < d.features; ++f) {
       HistBin& b = h[static_cast<std::size_t>(d.meta[static_cast<std::size_t>(f)].offset + d.row(r)[f])];
-      b.g += g.pairs[static_cast<std::size_t>(r)].g;
-      b.hn += g.pairs[static_cast<std::size_t>(r)].hn;
+      b.g += RowBin(g, r).g;
+      b.hn += RowBin(g, r).hn;
     }
   }
   return h;
@@ -132,8 +137,9 @@ TEST(GbdtHistogram, LowBitRoundingIsBoundedUnbiasedAndSeeded) {
   double sum_exact = 0, sum_rounded = 0, sum_h_exact = 0, sum_h_rounded = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const double x = grad[i] * g.scale.g;
-    const auto q = g.pairs[i].g;
-    const auto h = static_cast<std::int64_t>(g.pairs[i].hn);
+    const HistBin row = RowBin(g, static_cast<std::int32_t>(i));
+    const auto q = row.g;
+    const auto h = static_cast<std::int64_t>(row.hn);
     // Rounded down or up to a neighbouring integer, within the limits; a row with a hessian keeps >= 1.
     ASSERT_TRUE(q == std::floor(x) || q == std::ceil(x)) << i;
     ASSERT_LE(std::fabs(static_cast<double>(q)), g_limit);
@@ -156,6 +162,30 @@ TEST(GbdtHistogram, LowBitRoundingIsBoundedUnbiasedAndSeeded) {
   QuantizeGradientsLowBit(grad, hess, 9, 5, other, Threads(2));
   EXPECT_EQ(again.packed, g.packed);
   EXPECT_NE(other.packed, g.packed);
+}
+
+TEST(GbdtHistogram, LowBitRoundingComputedInOnePassEqualsTheStoredOne) {
+  // QuantizeLowBit with the gradients' own largest magnitudes as bounds is what QuantizeGradientsLowBit does.
+  Rng rng(3);
+  std::vector<double> grad, hess;
+  RandomGradients(5000, rng, grad, hess);
+  double max_g = 0, max_h = 0;
+  for (std::size_t i = 0; i < grad.size(); ++i) {
+    max_g = std::max(max_g, std::fabs(grad[i]));
+    max_h = std::max(max_h, hess[i]);
+  }
+  RowGradients stored, fused;
+  QuantizeGradientsLowBit(grad, hess, 1, 2, stored, Threads(2));
+  QuantizeLowBit(grad.size(), [&](std::size_t i) { return std::pair(grad[i], hess[i]); }, {max_g, max_h}, 1, 2, fused,
+                 Threads(1));
+  EXPECT_EQ(fused.packed, stored.packed);
+  EXPECT_EQ(fused.scale.g, stored.scale.g);
+  // Looser bounds give a coarser scale, never a finer one.
+  RowGradients loose;
+  QuantizeLowBit(grad.size(), [&](std::size_t i) { return std::pair(grad[i], hess[i]); }, {1.0, 0.25}, 1, 2, loose,
+                 Threads(2));
+  EXPECT_LE(loose.scale.g, stored.scale.g);
+  EXPECT_LE(loose.scale.h, stored.scale.h);
 }
 
 }  // namespace
