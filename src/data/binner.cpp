@@ -29,6 +29,11 @@ void BinnerOptions::Validate() const {
         "binner option out of range",
         {.field = "max_categories", .field_kind = "argument", .value = std::to_string(max_categories), .expected = "an integer in [1, 65534]"});
   }
+  if (exact_summary_values < 0 || exact_summary_values > (std::int64_t{1} << 26)) {
+    throw InvalidArgument("binner option out of range",
+                          {.field = "exact_summary_values", .field_kind = "argument",
+                           .value = std::to_string(exact_summary_values), .expected = "an integer in [0, 67108864]"});
+  }
   if (sketch_size != 0 && (sketch_size < max_bins || sketch_size > (1 << 24))) {
     throw InvalidArgument(
         "binner option out of range",
@@ -149,6 +154,20 @@ FeatureBins FitOne(const Column& column, std::span<const double> weights, const 
       }
     }
     return FeatureBins::FitCategorical(column.name(), column.dictionary(), code_weights, missing_weight, options);
+  }
+  if (column.size() <= options.exact_summary_values) {
+    std::vector<std::pair<double, double>> values;
+    values.reserve(static_cast<std::size_t>(column.size()));
+    for (std::int64_t row = 0; row < column.size(); ++row) {
+      const double value = NumericCell(column, row);
+      if (std::isnan(value)) {
+        missing_weight += weight_of(row);
+      } else if (weight_of(row) != 0) {  // as the sketch: a value of weight 0 is no value
+        values.emplace_back(value, weight_of(row));
+      }
+    }
+    return FeatureBins::FitNumeric(column.name(), column.type(), QuantileSummary::FromWeighted(std::move(values)),
+                                   missing_weight, options);
   }
   QuantileSketch sketch(options.EffectiveSketchSize());
   for (std::int64_t row = 0; row < column.size(); ++row) {

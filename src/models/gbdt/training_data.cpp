@@ -1,18 +1,28 @@
 #include "training_data.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 
 #include "finai/core/check.hpp"
 #include "finai/core/parallel.hpp"
 
 namespace finai::gbdt {
 
-TrainingData MakeTrainingData(const Binner& binner, const BinnedMatrix& matrix, const std::vector<int>& monotone,
+void TrainingData::AllocateRows(std::int64_t num_rows, int num_features) {
+  rows = num_rows;
+  features = num_features;
+  const auto f = static_cast<std::int64_t>(std::max(num_features, 1));
+  stride_ = f <= 64 ? static_cast<std::int64_t>(std::bit_ceil(static_cast<std::uint64_t>(f))) : (f + 63) / 64 * 64;
+  bins_.assign(static_cast<std::size_t>(rows * stride_) + 64, 0);
+  start_ = (64 - reinterpret_cast<std::uintptr_t>(bins_.data()) % 64) % 64;
+}
+
+TrainingData MakeTrainingData(const Binner& binner, BinnedMatrix matrix, const std::vector<int>& monotone,
                               const Context& ctx) {
   FINAI_CHECK(matrix.is_uint8(), "the tree engine bins to at most 256 bins per feature");
   TrainingData d;
-  d.rows = matrix.num_rows();
-  d.features = matrix.num_features();
+  d.AllocateRows(matrix.num_rows(), matrix.num_features());
   d.meta.resize(static_cast<std::size_t>(d.features));
   int offset = 0;
   for (int f = 0; f < d.features; ++f) {
@@ -27,20 +37,18 @@ TrainingData MakeTrainingData(const Binner& binner, const BinnedMatrix& matrix, 
     offset += m.num_bins;
   }
   d.total_bins = offset;
-  d.bins.resize(static_cast<std::size_t>(d.rows) * static_cast<std::size_t>(d.features));
-  d.columns.resize(d.bins.size());
-  const auto features = static_cast<std::size_t>(d.features);
-  ParallelFor(ctx, 0, d.features, [&](std::int64_t f) {
-    const auto col = matrix.Column8(static_cast<int>(f));
-    std::copy(col.begin(), col.end(), d.columns.begin() + static_cast<std::ptrdiff_t>(f * d.rows));
-  });
-  // Row-major in blocks of rows, each written by one thread.
+  // Row-major in blocks of rows, one per thread, transposed in tiles of rows that stay in cache.
+  constexpr std::int64_t kTileRows = 2048;
   ParallelForBlocks(ctx, 0, d.rows, [&](std::int64_t lo, std::int64_t hi, int) {
-    for (std::size_t f = 0; f < features; ++f) {
-      const auto col = matrix.Column8(static_cast<int>(f));
-      for (auto r = static_cast<std::size_t>(lo); r < static_cast<std::size_t>(hi); ++r) d.bins[r * features + f] = col[r];
+    for (std::int64_t tile = lo; tile < hi; tile += kTileRows) {
+      const std::int64_t tile_end = std::min(hi, tile + kTileRows);
+      for (int f = 0; f < d.features; ++f) {
+        const std::uint8_t* col = matrix.Column8(f).data();
+        for (std::int64_t r = tile; r < tile_end; ++r) d.mutable_row(r)[f] = col[r];
+      }
     }
   });
+  d.columns = std::move(matrix);
   return d;
 }
 

@@ -25,17 +25,27 @@ struct FeatureMeta {
 struct TrainingData {
   std::int64_t rows = 0;
   int features = 0;
-  std::vector<std::uint8_t> bins;  // rows x features, row-major
-  std::vector<std::uint8_t> columns;  // the same codes column-major: partitioning a node reads one feature
+  BinnedMatrix columns;  // the codes column-major (one byte each): partitioning a node reads one feature
   std::vector<FeatureMeta> meta;
-  int total_bins = 0;              // histogram slots over all features
+  int total_bins = 0;  // histogram slots over all features
 
-  const std::uint8_t* row(std::int64_t r) const { return bins.data() + r * features; }
-  const std::uint8_t* column(int f) const { return columns.data() + static_cast<std::int64_t>(f) * rows; }
+  // The codes of row r, row-major: a histogram reads a row's codes at once. Rows are padded to a power of
+  // two (up to 64 bytes, whole cache lines beyond) and aligned, so that no row straddles two cache lines.
+  const std::uint8_t* row(std::int64_t r) const { return bins_.data() + start_ + r * stride_; }
+  std::uint8_t* mutable_row(std::int64_t r) { return bins_.data() + start_ + r * stride_; }
+  const std::uint8_t* column(int f) const { return columns.Column8(f).data(); }
+
+  // Sets rows and features and makes room for the row-major codes.
+  void AllocateRows(std::int64_t num_rows, int num_features);
+
+ private:
+  std::vector<std::uint8_t> bins_;
+  std::size_t start_ = 0;  // of row 0 in bins_, the first 64-byte boundary
+  std::int64_t stride_ = 0;
 };
 
-// Row-major codes of a binned matrix (one byte per code: max_bins <= 256).
-TrainingData MakeTrainingData(const Binner& binner, const BinnedMatrix& matrix, const std::vector<int>& monotone,
+// The training layout of a binned matrix (one byte per code: max_bins <= 256), which it keeps.
+TrainingData MakeTrainingData(const Binner& binner, BinnedMatrix matrix, const std::vector<int>& monotone,
                               const Context& ctx);
 
 }  // namespace finai::gbdt

@@ -15,8 +15,7 @@ namespace {
 // A random binned matrix: `features` features of 2 to 256 bins.
 TrainingData RandomData(std::int64_t rows, int features, Rng& rng) {
   TrainingData d;
-  d.rows = rows;
-  d.features = features;
+  d.AllocateRows(rows, features);
   for (int f = 0; f < features; ++f) {
     FeatureMeta m;
     m.num_bins = 2 + static_cast<int>(rng.Below(255));
@@ -25,10 +24,9 @@ TrainingData RandomData(std::int64_t rows, int features, Rng& rng) {
     d.total_bins += m.num_bins;
     d.meta.push_back(m);
   }
-  d.bins.resize(static_cast<std::size_t>(rows * features));
   for (std::int64_t r = 0; r < rows; ++r) {
     for (int f = 0; f < features; ++f) {
-      d.bins[static_cast<std::size_t>(r * features + f)] =
+      d.mutable_row(r)[f] =
           static_cast<std::uint8_t>(rng.Below(static_cast<std::uint64_t>(d.meta[static_cast<std::size_t>(f)].num_bins)));
     }
   }
