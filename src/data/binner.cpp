@@ -137,15 +137,20 @@ double NumericCell(const Column& column, std::int64_t row) {
   return 0;
 }
 
-FeatureBins FitOne(const Column& column, std::span<const double> weights, const BinnerOptions& options) {
+// Fits one feature on the given rows (all when empty).
+FeatureBins FitOne(const Column& column, std::span<const std::int64_t> rows, std::span<const double> weights,
+                   const BinnerOptions& options) {
   const auto weight_of = [&](std::int64_t row) {
     return weights.empty() ? 1.0 : weights[static_cast<std::size_t>(row)];
   };
+  const std::int64_t count = rows.empty() ? column.size() : static_cast<std::int64_t>(rows.size());
+  const auto row_at = [&](std::int64_t i) { return rows.empty() ? i : rows[static_cast<std::size_t>(i)]; };
   double missing_weight = 0;
   if (column.type() == ColumnType::kCategorical) {
     const auto codes = column.codes();
     std::vector<double> code_weights(column.dictionary().size(), 0.0);
-    for (std::int64_t row = 0; row < column.size(); ++row) {
+    for (std::int64_t i = 0; i < count; ++i) {
+      const std::int64_t row = row_at(i);
       const std::int32_t code = codes[static_cast<std::size_t>(row)];
       if (code == kMissingCode) {
         missing_weight += weight_of(row);
@@ -155,22 +160,28 @@ FeatureBins FitOne(const Column& column, std::span<const double> weights, const 
     }
     return FeatureBins::FitCategorical(column.name(), column.dictionary(), code_weights, missing_weight, options);
   }
-  if (column.size() <= options.exact_summary_values) {
-    std::vector<std::pair<double, double>> values;
-    values.reserve(static_cast<std::size_t>(column.size()));
-    for (std::int64_t row = 0; row < column.size(); ++row) {
+  if (count <= options.exact_summary_values) {
+    // Exact: one sort (of plain values when every weight is 1).
+    std::vector<double> plain;
+    std::vector<std::pair<double, double>> weighted;
+    for (std::int64_t i = 0; i < count; ++i) {
+      const std::int64_t row = row_at(i);
       const double value = NumericCell(column, row);
       if (std::isnan(value)) {
         missing_weight += weight_of(row);
+      } else if (weights.empty()) {
+        plain.push_back(value);
       } else if (weight_of(row) != 0) {  // as the sketch: a value of weight 0 is no value
-        values.emplace_back(value, weight_of(row));
+        weighted.emplace_back(value, weight_of(row));
       }
     }
-    return FeatureBins::FitNumeric(column.name(), column.type(), QuantileSummary::FromWeighted(std::move(values)),
-                                   missing_weight, options);
+    QuantileSummary summary = weights.empty() ? QuantileSummary::FromValues(std::move(plain))
+                                              : QuantileSummary::FromWeighted(std::move(weighted));
+    return FeatureBins::FitNumeric(column.name(), column.type(), summary, missing_weight, options);
   }
   QuantileSketch sketch(options.EffectiveSketchSize());
-  for (std::int64_t row = 0; row < column.size(); ++row) {
+  for (std::int64_t i = 0; i < count; ++i) {
+    const std::int64_t row = row_at(i);
     const double value = NumericCell(column, row);
     if (std::isnan(value)) {
       missing_weight += weight_of(row);
@@ -192,8 +203,14 @@ void RequireBinnable(const Column& column) {
 }  // namespace
 
 Binner Binner::Fit(const Frame& frame, const std::vector<std::string>& feature_columns, std::span<const double> weights,
-                   const BinnerOptions& options, const Context& ctx) {
+                   const BinnerOptions& options, const Context& ctx, std::span<const std::int64_t> rows) {
   options.Validate();
+  for (const std::int64_t row : rows) {
+    if (row < 0 || row >= frame.num_rows()) {
+      throw InvalidArgument("row out of range", {.field = "rows", .field_kind = "argument", .value = std::to_string(row),
+                            .expected = fmt::format("a row in [0, {})", frame.num_rows())});
+    }
+  }
   if (!weights.empty() && static_cast<std::int64_t>(weights.size()) != frame.num_rows()) {
     throw InvalidArgument("weights and frame differ in length",
                           {.field = "weights", .field_kind = "argument",
@@ -222,7 +239,7 @@ Binner Binner::Fit(const Frame& frame, const std::vector<std::string>& feature_c
   std::vector<std::optional<FeatureBins>> fitted(columns.size());
   ParallelFor(ctx, 0, static_cast<std::int64_t>(columns.size()), [&](std::int64_t i) {
     ctx.ThrowIfCancelled();
-    fitted[static_cast<std::size_t>(i)] = FitOne(*columns[static_cast<std::size_t>(i)], weights, options);
+    fitted[static_cast<std::size_t>(i)] = FitOne(*columns[static_cast<std::size_t>(i)], rows, weights, options);
   });
   std::vector<FeatureBins> features;
   features.reserve(fitted.size());

@@ -72,6 +72,28 @@ QuantileSummary QuantileSummary::FromWeighted(std::vector<std::pair<double, doub
   return s;
 }
 
+QuantileSummary QuantileSummary::FromValues(std::vector<double> values) {
+  for (double& value : values) {
+    RequireFiniteValue(value);
+    value += 0.0;  // -0.0 becomes +0.0, as in FromWeighted
+  }
+  std::sort(values.begin(), values.end());
+  QuantileSummary s;
+  double cumulative = 0;
+  std::size_t i = 0;
+  while (i < values.size()) {
+    const double value = values[i];
+    const std::size_t first = i;
+    while (i < values.size() && values[i] == value) ++i;
+    const auto weight = static_cast<double>(i - first);  // the sum of as many 1s, exactly
+    s.entries_.push_back({.value = value, .rmin = cumulative, .rmax = cumulative + weight, .wmin = weight});
+    cumulative += weight;
+  }
+  s.total_weight_ = cumulative;
+  s.exact_ = true;
+  return s;
+}
+
 QuantileSummary QuantileSummary::Combine(const QuantileSummary& a, const QuantileSummary& b) {
   if (a.empty()) return b;
   if (b.empty()) return a;

@@ -177,10 +177,12 @@ class Binner {
   explicit Binner(std::vector<FeatureBins> features);
 
   // Fits one FeatureBins per feature column (features in parallel; the result does not depend on the
-  // thread count). weights: empty (every row weighs 1) or one finite weight >= 0 per row. Columns must
-  // be float64, float32, datetime or categorical; NotFound for an absent column.
+  // thread count). weights: empty (every row weighs 1) or one finite weight >= 0 per row of the frame.
+  // rows: fit on these rows of the frame only (a sample; empty: every row), with no copy of the frame.
+  // Columns must be float64, float32, datetime or categorical; NotFound for an absent column.
   static Binner Fit(const Frame& frame, const std::vector<std::string>& feature_columns,
-                    std::span<const double> weights, const BinnerOptions& options, const Context& ctx);
+                    std::span<const double> weights, const BinnerOptions& options, const Context& ctx,
+                    std::span<const std::int64_t> rows = {});
 
   // Bin codes of the frame's feature columns (found by name; other columns are ignored). Categorical
   // columns are matched by category text, so their dictionary may differ from the one fitted on.

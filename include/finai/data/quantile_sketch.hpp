@@ -49,6 +49,9 @@ class QuantileSummary {
   // An exact summary of (value, weight) pairs: sorts them and adds up the weights of equal values.
   // Values must be finite and weights finite and > 0 (InvalidArgument otherwise).
   static QuantileSummary FromWeighted(std::vector<std::pair<double, double>> values);
+  // The same for values of weight 1 each (equal to FromWeighted with those weights), sorting plain
+  // doubles: about twice as fast. Values must be finite.
+  static QuantileSummary FromValues(std::vector<double> values);
   // A summary of the union of the two inputs' data; its gap is at most the sum of theirs.
   static QuantileSummary Combine(const QuantileSummary& a, const QuantileSummary& b);
   // At most max_entries (>= 2) entries, keeping the smallest and largest; adds at most

@@ -156,6 +156,8 @@ Tree ToModelTree(const GrownTree& grown, const Binner& binner, double learning_r
 Binner FitBins(const Frame& train, const std::vector<std::string>& features, std::span<const double> weights,
                const BinnerOptions& options, const GbdtParams& params, const Context& ctx) {
   const std::int64_t n = train.num_rows();
+  // Unit weights are passed as none, so that the binner sorts plain values.
+  if (std::all_of(weights.begin(), weights.end(), [](double w) { return w == 1.0; })) weights = {};
   if (params.bin_sample_rows == 0 || n <= params.bin_sample_rows) return Binner::Fit(train, features, weights, options, ctx);
   // Selection sampling (Knuth's algorithm S): exactly bin_sample_rows rows, in order, from one stream.
   Rng rng(params.seed, ~std::uint64_t{0});
@@ -168,12 +170,7 @@ Binner FitBins(const Frame& train, const std::vector<std::string>& features, std
       --needed;
     }
   }
-  std::vector<double> sample_weights;
-  if (!weights.empty()) {
-    sample_weights.reserve(sample.size());
-    for (const std::int64_t r : sample) sample_weights.push_back(weights[static_cast<std::size_t>(r)]);
-  }
-  return Binner::Fit(train.Take(sample), features, sample_weights, options, ctx);
+  return Binner::Fit(train, features, weights, options, ctx, sample);
 }
 
 // Whether the trees are grown on low-bit gradients (histogram.hpp): asked for, every split needs only

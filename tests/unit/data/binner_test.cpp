@@ -198,6 +198,40 @@ TEST_P(BinnerRankErrorTest, CutsStayWithinTheDocumentedRankError) {
   }
 }
 
+TEST(BinnerTest, FittingOnRowsEqualsFittingOnTheirCopy) {
+  // A sample given as rows gives the bins of a frame holding just those rows, weighted or not, sketched
+  // or exact; a row outside the frame is InvalidArgument naming "rows".
+  std::mt19937_64 rng(8);
+  std::vector<double> x(30000), w(x.size());
+  std::vector<std::int32_t> c(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    x[i] = rng() % 10 == 0 ? kNaN : static_cast<double>(rng() % 100000) / 7;
+    w[i] = static_cast<double>(rng() % 4);
+    c[i] = static_cast<std::int32_t>(rng() % 6);
+  }
+  const Frame frame({Column::Float64("x", x), Column::Categorical("c", c, {"a", "b", "c", "d", "e", "f"})});
+  std::vector<std::int64_t> rows;
+  for (std::int64_t r = 0; r < frame.num_rows(); ++r) {
+    if (rng() % 3 == 0) rows.push_back(r);
+  }
+  std::vector<double> sample_w;
+  for (const std::int64_t r : rows) sample_w.push_back(w[static_cast<std::size_t>(r)]);
+  for (const std::int64_t exact : {std::int64_t{0}, std::int64_t{1} << 20}) {
+    BinnerOptions options;
+    options.exact_summary_values = exact;
+    for (const bool weighted : {false, true}) {
+      const Binner on_rows = Binner::Fit(frame, {"x", "c"}, weighted ? std::span<const double>(w) : std::span<const double>(),
+                                         options, Threads(2), rows);
+      const Binner on_copy = Binner::Fit(frame.Take(rows), {"x", "c"},
+                                         weighted ? std::span<const double>(sample_w) : std::span<const double>(), options,
+                                         Threads(1));
+      EXPECT_EQ(on_rows.ToJson(), on_copy.ToJson()) << "exact " << exact << " weighted " << weighted;
+    }
+  }
+  const std::vector<std::int64_t> bad{0, 30000};
+  ExpectInvalidArgumentField([&] { Binner::Fit(frame, {"x"}, {}, {}, Threads(1), bad); }, "rows");
+}
+
 TEST(BinnerTest, MinBinWeightMergesLightBins) {
   // Weights 100, 1, 100 at 1, 2, 3 with a 10% minimum: the bin of 2 is too light and joins the bin of 3.
   BinnerOptions options;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <utility>
 #include <vector>
@@ -76,6 +77,28 @@ void ExpectQueriesWithinError(const QuantileSummary& summary, const ExactDistrib
     EXPECT_LE(exact.Below(x), rank + error + slack) << "rank " << rank << " answered by " << x;
     EXPECT_GE(exact.AtOrBelow(x), rank - error - slack) << "rank " << rank << " answered by " << x;
   }
+}
+
+TEST(QuantileSummaryTest, FromValuesEqualsFromWeightedWithUnitWeights) {
+  std::mt19937_64 rng(3);
+  std::vector<double> values;
+  std::vector<std::pair<double, double>> weighted;
+  for (int i = 0; i < 20000; ++i) {
+    const double v = i % 7 == 0 ? -0.0 : static_cast<double>(rng() % 3000) / 8;  // ties, and -0.0 beside 0.0
+    values.push_back(v);
+    weighted.emplace_back(v, 1.0);
+  }
+  const QuantileSummary a = QuantileSummary::FromValues(values);
+  const QuantileSummary b = QuantileSummary::FromWeighted(weighted);
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_EQ(a.total_weight(), 20000.0);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a.entries()[i].value, b.entries()[i].value);
+    EXPECT_EQ(a.entries()[i].rmin, b.entries()[i].rmin);
+    EXPECT_EQ(a.entries()[i].rmax, b.entries()[i].rmax);
+    EXPECT_EQ(a.entries()[i].wmin, b.entries()[i].wmin);
+  }
+  EXPECT_THROW(QuantileSummary::FromValues({1.0, std::numeric_limits<double>::infinity()}), InvalidArgument);
 }
 
 TEST(QuantileSketchTest, ExactWithFewDistinctValues) {
