@@ -91,53 +91,61 @@ void QuantizeGradientsLowBit(std::span<const double> grad, std::span<const doubl
 
 namespace {
 
-// Adds each row's value to the slot of each of its codes. Exact bins take two additions per row and
+void AddTo(HistBin& slot, const GradPair& value) {
+  slot.g += value.g;
+  slot.hn += value.hn;
+}
+void AddTo(std::int64_t& slot, std::int64_t value) { slot += value; }
+
+// A histogram of 28 features of 255 bins is 57 KB of packed slots (twice that exact), more than a core's
+// L1 data cache (32-48 KB). Rows that are dense in the matrix are cheap to read twice, so they are added
+// in passes over groups of features whose slots fit in 32 KB: about 20% faster. Scattered rows are read
+// once, all features together (a second gather would cost more than the cache misses).
+std::vector<std::pair<int, int>> FeaturePasses(const TrainingData& data, std::span<const std::int32_t> rows,
+                                               std::size_t slot_bytes) {
+  const bool dense = !rows.empty() && 2 * rows.size() >= static_cast<std::size_t>(rows.back() - rows.front() + 1);
+  if (!dense) return {{0, data.features}};
+  constexpr std::size_t kPassBytes = 32 * 1024;
+  std::vector<std::pair<int, int>> passes;
+  int first = 0;
+  std::size_t bytes = 0;
+  for (int f = 0; f < data.features; ++f) {
+    const std::size_t feature_bytes = static_cast<std::size_t>(data.meta[static_cast<std::size_t>(f)].num_bins) * slot_bytes;
+    if (f > first && bytes + feature_bytes > kPassBytes) {
+      passes.emplace_back(first, f);
+      first = f;
+      bytes = 0;
+    }
+    bytes += feature_bytes;
+  }
+  passes.emplace_back(first, data.features);
+  return passes;
+}
+
+// Adds each row's value to the slot of each of its codes: exact bins take two additions per row and
 // feature, packed low-bit slots one.
-void AddRows(const TrainingData& data, std::span<const std::int32_t> rows, const GradPair* grads, HistBin* hist) {
-  const int f_count = data.features;
+template <typename Slot, typename Value>
+void AddRows(const TrainingData& data, std::span<const std::int32_t> rows, const Value* values, Slot* hist) {
   // The features' first slots, contiguous: the inner loop reads nothing else of the metadata.
-  std::vector<int> offsets(static_cast<std::size_t>(f_count));
-  for (int f = 0; f < f_count; ++f) offsets[static_cast<std::size_t>(f)] = data.meta[static_cast<std::size_t>(f)].offset;
+  std::vector<int> offsets(static_cast<std::size_t>(data.features));
+  for (int f = 0; f < data.features; ++f) offsets[static_cast<std::size_t>(f)] = data.meta[static_cast<std::size_t>(f)].offset;
   const int* offset = offsets.data();
-  // A child node's rows are scattered over the matrix: fetch a row's codes and gradient some rows ahead
+  // A child node's rows are scattered over the matrix: fetch a row's codes and value some rows ahead
   // (the hardware prefetcher only follows regular strides).
   constexpr std::size_t kPrefetchDistance = 16;
   const std::size_t count = rows.size();
-  for (std::size_t i = 0; i < count; ++i) {
-    if (i + kPrefetchDistance < count) {
-      const std::int32_t ahead = rows[i + kPrefetchDistance];
-      __builtin_prefetch(data.row(ahead));
-      __builtin_prefetch(&grads[static_cast<std::size_t>(ahead)]);
+  for (const auto [first, last] : FeaturePasses(data, rows, sizeof(Slot))) {
+    for (std::size_t i = 0; i < count; ++i) {
+      if (i + kPrefetchDistance < count) {
+        const std::int32_t ahead = rows[i + kPrefetchDistance];
+        __builtin_prefetch(data.row(ahead));
+        __builtin_prefetch(&values[static_cast<std::size_t>(ahead)]);
+      }
+      const std::int32_t r = rows[i];
+      const std::uint8_t* codes = data.row(r);
+      const Value value = values[static_cast<std::size_t>(r)];
+      for (int f = first; f < last; ++f) AddTo(hist[offset[f] + codes[f]], value);
     }
-    const std::int32_t r = rows[i];
-    const std::uint8_t* codes = data.row(r);
-    const GradPair gp = grads[static_cast<std::size_t>(r)];
-    for (int f = 0; f < f_count; ++f) {
-      HistBin& b = hist[offset[f] + codes[f]];
-      b.g += gp.g;
-      b.hn += gp.hn;
-    }
-  }
-}
-
-void AddRows(const TrainingData& data, std::span<const std::int32_t> rows, const std::int64_t* packed,
-             std::int64_t* hist) {
-  const int f_count = data.features;
-  std::vector<int> offsets(static_cast<std::size_t>(f_count));
-  for (int f = 0; f < f_count; ++f) offsets[static_cast<std::size_t>(f)] = data.meta[static_cast<std::size_t>(f)].offset;
-  const int* offset = offsets.data();
-  constexpr std::size_t kPrefetchDistance = 16;
-  const std::size_t count = rows.size();
-  for (std::size_t i = 0; i < count; ++i) {
-    if (i + kPrefetchDistance < count) {
-      const std::int32_t ahead = rows[i + kPrefetchDistance];
-      __builtin_prefetch(data.row(ahead));
-      __builtin_prefetch(&packed[static_cast<std::size_t>(ahead)]);
-    }
-    const std::int32_t r = rows[i];
-    const std::uint8_t* codes = data.row(r);
-    const std::int64_t value = packed[static_cast<std::size_t>(r)];
-    for (int f = 0; f < f_count; ++f) hist[offset[f] + codes[f]] += value;
   }
 }
 

@@ -239,6 +239,7 @@ class Grower {
         small.push_back(i);
       }
     }
+    LargestFirst(small, [&](std::size_t i) { return RowCount(leaves[i]->node); });
     ParallelForDynamic(ctx_, 0, static_cast<std::int64_t>(small.size()), [&](std::int64_t k) {
       const std::size_t i = small[static_cast<std::size_t>(k)];
       left_counts[i] = PartitionNode(leaves[i]->node, single_);
@@ -307,6 +308,12 @@ class Grower {
     fam.right->hist = TakeHistogram();
   }
 
+  // Orders tasks by decreasing size, ties by index: handed out in this order, one at a time, they keep
+  // the threads equally busy to the end (longest processing time first). The results do not depend on it.
+  static void LargestFirst(std::vector<std::size_t>& tasks, const auto& size_of) {
+    std::stable_sort(tasks.begin(), tasks.end(), [&](std::size_t a, std::size_t b) { return size_of(a) > size_of(b); });
+  }
+
   std::int64_t RowCount(int node) const {
     const BinNode& n = tree_.nodes[static_cast<std::size_t>(node)];
     return n.end - n.begin;
@@ -341,6 +348,7 @@ class Grower {
         small.push_back(i);
       }
     }
+    LargestFirst(small, [&](std::size_t i) { return SmallerChildRows(families[i]); });
     ParallelForDynamic(ctx_, 0, static_cast<std::int64_t>(small.size()),
                        [&](std::int64_t i) { Expand(families[small[static_cast<std::size_t>(i)]], single_); });
   }
