@@ -7,6 +7,7 @@
 #include <limits>
 #include <unordered_map>
 
+#include "finai/core/check.hpp"
 #include "finai/core/error.hpp"
 #include "finai/core/parallel.hpp"
 
@@ -129,28 +130,49 @@ FeatureSource SourceOf(const FeatureInfo& f, const Frame& frame) {
   return src;
 }
 
+// Frame rows [lo, hi) into rows [lo - first, hi - first) of x, in tiles of rows that stay in cache while
+// every feature writes its column of the tile.
+void FillRows(const std::vector<FeatureSource>& sources, std::int64_t first, std::int64_t lo, std::int64_t hi,
+              FeatureMatrix& x) {
+  constexpr std::int64_t kTileRows = 256;
+  const auto cols = static_cast<std::size_t>(x.cols);
+  for (std::int64_t tile = lo; tile < hi; tile += kTileRows) {
+    const std::int64_t tile_end = std::min(hi, tile + kTileRows);
+    for (std::size_t f = 0; f < cols; ++f) {
+      for (std::int64_t r = tile; r < tile_end; ++r) {
+        x.values[static_cast<std::size_t>(r - first) * cols + f] = sources[f].At(r);
+      }
+    }
+  }
+}
+
+std::vector<FeatureSource> SourcesOf(const GbdtModel& model, const Frame& frame) {
+  std::vector<FeatureSource> sources;
+  for (const FeatureInfo& f : model.features) sources.push_back(SourceOf(f, frame));
+  return sources;
+}
+
 }  // namespace
 
 FeatureMatrix BuildFeatureMatrix(const GbdtModel& model, const Frame& frame, const Context& ctx) {
   FeatureMatrix x;
   x.rows = frame.num_rows();
   x.cols = static_cast<int>(model.features.size());
-  std::vector<FeatureSource> sources;
-  for (const FeatureInfo& f : model.features) sources.push_back(SourceOf(f, frame));
+  const std::vector<FeatureSource> sources = SourcesOf(model, frame);
   x.values.resize(static_cast<std::size_t>(x.rows) * static_cast<std::size_t>(x.cols));
-  // Row blocks per thread (threads never share a cache line), filled in tiles of rows that stay in cache
-  // while every feature writes its column of the tile.
-  constexpr std::int64_t kTileRows = 256;
-  const auto cols = static_cast<std::size_t>(x.cols);
-  ParallelForBlocks(ctx, 0, x.rows, [&](std::int64_t lo, std::int64_t hi, int) {
-    for (std::int64_t tile = lo; tile < hi; tile += kTileRows) {
-      const std::int64_t tile_end = std::min(hi, tile + kTileRows);
-      for (std::size_t f = 0; f < cols; ++f) {
-        for (std::int64_t r = tile; r < tile_end; ++r) x.values[static_cast<std::size_t>(r) * cols + f] = sources[f].At(r);
-      }
-    }
-  });
+  // Row blocks per thread: threads never share a cache line.
+  ParallelForBlocks(ctx, 0, x.rows, [&](std::int64_t lo, std::int64_t hi, int) { FillRows(sources, 0, lo, hi, x); });
   return x;
+}
+
+void FillFeatureMatrix(const GbdtModel& model, const Frame& frame, std::int64_t begin, std::int64_t end,
+                       FeatureMatrix& out) {
+  FINAI_CHECK(0 <= begin && begin <= end && end <= frame.num_rows(), "row range outside the frame");
+  const std::vector<FeatureSource> sources = SourcesOf(model, frame);
+  out.rows = end - begin;
+  out.cols = static_cast<int>(model.features.size());
+  out.values.resize(static_cast<std::size_t>(out.rows) * static_cast<std::size_t>(out.cols));
+  FillRows(sources, begin, begin, end, out);
 }
 
 }  // namespace finai::gbdt

@@ -256,7 +256,9 @@ class Grower {
     BinNode& parent = tree_.nodes[static_cast<std::size_t>(leaf.node)];
     const std::int64_t begin = parent.begin, end = parent.end;
     const std::int64_t middle = begin + static_cast<std::int64_t>(left_count);
-    if (!grads_.low_bit()) FINAI_CHECK(middle - begin == s.left.n, "partition disagrees with the histogram");
+    // Low-bit sums hold no row count, but an admissible split leaves rows on both sides.
+    FINAI_CHECK(grads_.low_bit() ? begin < middle && middle < end : middle - begin == s.left.n,
+                "partition disagrees with the histogram");
 
     Family fam;
     fam.left = std::make_unique<OpenLeaf>();

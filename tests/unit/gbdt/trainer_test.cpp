@@ -248,6 +248,28 @@ TEST(GbdtParams, UnknownOrMisspeltKeysAreErrors) {
   EXPECT_EQ(ParamsToJson(q), ParamsToJson(p));
 }
 
+TEST(GbdtPredict, FeatureMatrixOfARowRangeEqualsThoseRowsOfTheWholeMatrix) {
+  // And the validation metric, scored a block of 8192 rows at a time at the end of training, equals the
+  // one from the whole matrix.
+  const Frame train = BinaryFrame(5000, 21), valid = BinaryFrame(20000, 22);
+  GbdtParams p;
+  p.num_rounds = 5;
+  const TrainResult r = Train(train, SchemaOf(train, "y"), {}, p, Threads(2), &valid);
+  const FeatureMatrix whole = BuildFeatureMatrix(r.model, valid, Threads(2));
+  FeatureMatrix part;
+  FillFeatureMatrix(r.model, valid, 8000, 12345, part);
+  ASSERT_EQ(part.rows, 4345);
+  ASSERT_EQ(part.cols, whole.cols);
+  for (std::int64_t row = 0; row < part.rows; ++row) {
+    for (int c = 0; c < part.cols; ++c) {
+      const double a = part.row(row)[static_cast<std::size_t>(c)], b = whole.row(row + 8000)[static_cast<std::size_t>(c)];
+      ASSERT_TRUE(a == b || (std::isnan(a) && std::isnan(b))) << row << " " << c;
+    }
+  }
+  const double auc = metrics::Auc(Labels(valid), Predict(r.model, whole, PredictKind::kResponse, Threads(1)));
+  EXPECT_NEAR(r.history.back().valid, auc, 1e-12);
+}
+
 TEST(GbdtPredict, FastPathsEqualTheReferenceBitForBit) {
   // Batch (rows in lockstep) and single-row (trees in lockstep groups) predictions against the plain walk,
   // on models with and without categorical splits, with missing values, over more trees than one group.

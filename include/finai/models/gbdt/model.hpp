@@ -67,5 +67,9 @@ struct FeatureMatrix {
 // Maps a frame's columns to the model's features by name (categories by text). NotFound for a missing
 // column, InvalidData for a column whose type does not fit (text for a numeric feature, ...).
 FeatureMatrix BuildFeatureMatrix(const GbdtModel& model, const Frame& frame, const Context& ctx);
+// Rows [begin, end) of the frame into `out` (resized; its memory is reused), with the same checks: for
+// scoring a large frame a block at a time without holding all of it as doubles.
+void FillFeatureMatrix(const GbdtModel& model, const Frame& frame, std::int64_t begin, std::int64_t end,
+                       FeatureMatrix& out);
 
 }  // namespace finai::gbdt
