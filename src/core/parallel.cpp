@@ -34,6 +34,10 @@ void ParallelFor(const Context& ctx, std::int64_t begin, std::int64_t end,
                  const std::function<void(std::int64_t)>& body) {
   if (end <= begin) return;
   const int threads = static_cast<int>(std::min<std::int64_t>(ctx.EffectiveThreads(), end - begin));
+  if (threads == 1) {  // in order: the first iteration to throw is the lowest, as in parallel
+    for (std::int64_t i = begin; i < end; ++i) body(i);
+    return;
+  }
   FirstException first;
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (std::int64_t i = begin; i < end; ++i) {
@@ -50,6 +54,10 @@ void ParallelForDynamic(const Context& ctx, std::int64_t begin, std::int64_t end
                         const std::function<void(std::int64_t)>& body) {
   if (end <= begin) return;
   const int threads = static_cast<int>(std::min<std::int64_t>(ctx.EffectiveThreads(), end - begin));
+  if (threads == 1) {
+    for (std::int64_t i = begin; i < end; ++i) body(i);
+    return;
+  }
   FirstException first;
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
   for (std::int64_t i = begin; i < end; ++i) {
