@@ -134,7 +134,7 @@ void AddRows(const TrainingData& data, std::span<const std::int32_t> rows, const
   // (the hardware prefetcher only follows regular strides).
   constexpr std::size_t kPrefetchDistance = 16;
   const std::size_t count = rows.size();
-  for (const auto [first, last] : FeaturePasses(data, rows, sizeof(Slot))) {
+  for (const auto& [first, last] : FeaturePasses(data, rows, sizeof(Slot))) {
     for (std::size_t i = 0; i < count; ++i) {
       if (i + kPrefetchDistance < count) {
         const std::int32_t ahead = rows[i + kPrefetchDistance];

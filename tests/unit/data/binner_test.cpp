@@ -169,7 +169,7 @@ TEST(BinnerTest, CutsAreExactWeightedQuantilesWhenTheSketchIsExact) {
 // exactly (the default for this many values), against the documented rank error (0 when exact).
 class BinnerRankErrorTest : public ::testing::TestWithParam<bool> {};
 INSTANTIATE_TEST_SUITE_P(Summary, BinnerRankErrorTest, ::testing::Values(false, true),
-                         [](const auto& info) { return info.param ? "Exact" : "Sketched"; });
+                         [](const auto& test) { return test.param ? "Exact" : "Sketched"; });
 
 TEST_P(BinnerRankErrorTest, CutsStayWithinTheDocumentedRankError) {
   constexpr int kRows = 200000;

@@ -118,7 +118,9 @@ TEST(GbdtHistogram, BothPrecisionsSumExactlyAtAnyThreadCount) {
         ASSERT_EQ(s.h, total.h);
         ASSERT_EQ(s.n, total.n);
       }
-      if (!low_bit) EXPECT_EQ(total.n, static_cast<std::int64_t>(rows->size()));
+      if (!low_bit) {
+        EXPECT_EQ(total.n, static_cast<std::int64_t>(rows->size()));
+      }
     }
   }
 }

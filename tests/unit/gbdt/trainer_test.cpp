@@ -68,7 +68,7 @@ TEST(GbdtTrain, LearnsABinaryProblemAndFastPredictEqualsReference) {
 // without on low-bit gradients.
 class GbdtTrainBothPrecisions : public ::testing::TestWithParam<bool> {};
 INSTANTIATE_TEST_SUITE_P(Precision, GbdtTrainBothPrecisions, ::testing::Values(true, false),
-                         [](const auto& info) { return info.param ? "Exact" : "LowBit"; });
+                         [](const auto& test) { return test.param ? "Exact" : "LowBit"; });
 
 TEST_P(GbdtTrainBothPrecisions, BitIdenticalAtOneAndTwoThreads) {
   const Frame train = BinaryFrame(30000, 3, GetParam());
@@ -115,7 +115,9 @@ TEST_P(GbdtTrainBothPrecisions, MonotoneConstraintsHoldForEveryInput) {
           row[static_cast<std::size_t>(f)] = f == 0 ? -4 + g * (8.0 / 60) : g * (10.0 / 60);
           double margin = 0;
           compiled.PredictRow(row, std::span<double>(&margin, 1));
-          if (g > 0) ASSERT_GE(direction * (margin - prev), -1e-12) << "seed " << seed << " feature " << f;
+          if (g > 0) {
+            ASSERT_GE(direction * (margin - prev), -1e-12) << "seed " << seed << " feature " << f;
+          }
           prev = margin;
         }
       }
@@ -158,7 +160,9 @@ TEST(GbdtTrain, InteractionConstraintsLimitEveryPath) {
       const TreeNode& n = t.nodes[i];
       if (n.is_leaf()) continue;
       const int g = group(n.feature);
-      if (parent_group[i] >= 0) ASSERT_EQ(parent_group[i], g);
+      if (parent_group[i] >= 0) {
+        ASSERT_EQ(parent_group[i], g);
+      }
       parent_group[static_cast<std::size_t>(n.left)] = g;
       parent_group[static_cast<std::size_t>(n.right)] = g;
     }
