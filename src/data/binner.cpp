@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
 #include <set>
 
 #include "finai/core/check.hpp"
@@ -161,36 +162,30 @@ FeatureBins FitOne(const Column& column, std::span<const std::int64_t> rows, std
     }
     return FeatureBins::FitCategorical(column.name(), column.dictionary(), code_weights, missing_weight, options);
   }
-  if (count <= options.exact_summary_values) {
-    // Exact: one sort (of plain values when every weight is 1).
-    std::vector<double> plain;
-    std::vector<std::pair<double, double>> weighted;
-    for (std::int64_t i = 0; i < count; ++i) {
-      const std::int64_t row = row_at(i);
-      const double value = NumericCell(column, row);
-      if (std::isnan(value)) {
-        missing_weight += weight_of(row);
-      } else if (weights.empty()) {
-        plain.push_back(value);
-      } else if (weight_of(row) != 0) {  // as the sketch: a value of weight 0 is no value
-        weighted.emplace_back(value, weight_of(row));
-      }
-    }
-    QuantileSummary summary = weights.empty() ? QuantileSummary::FromValues(std::move(plain))
-                                              : QuantileSummary::FromWeighted(std::move(weighted));
-    return FeatureBins::FitNumeric(column.name(), column.type(), summary, missing_weight, options);
-  }
-  QuantileSketch sketch(options.EffectiveSketchSize());
+  // Up to exact_summary_values values: an exact summary from one sort (of plain values when every weight
+  // is 1). More: the sketch.
+  const bool exact = count <= options.exact_summary_values;
+  std::vector<double> plain;
+  std::vector<std::pair<double, double>> weighted;
+  std::optional<QuantileSketch> sketch;
+  if (!exact) sketch.emplace(options.EffectiveSketchSize());
   for (std::int64_t i = 0; i < count; ++i) {
     const std::int64_t row = row_at(i);
     const double value = NumericCell(column, row);
     if (std::isnan(value)) {
       missing_weight += weight_of(row);
-    } else {
-      sketch.Push(value, weight_of(row));
+    } else if (!exact) {
+      sketch->Push(value, weight_of(row));
+    } else if (weights.empty()) {
+      plain.push_back(value);
+    } else if (weight_of(row) != 0) {  // as the sketch: a value of weight 0 is no value
+      weighted.emplace_back(value, weight_of(row));
     }
   }
-  return FeatureBins::FitNumeric(column.name(), column.type(), sketch.Summary(), missing_weight, options);
+  const QuantileSummary summary = !exact            ? sketch->Summary()
+                                  : weights.empty() ? QuantileSummary::FromValues(std::move(plain))
+                                                    : QuantileSummary::FromWeighted(std::move(weighted));
+  return FeatureBins::FitNumeric(column.name(), column.type(), summary, missing_weight, options);
 }
 
 void RequireBinnable(const Column& column) {

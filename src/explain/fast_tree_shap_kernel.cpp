@@ -40,6 +40,17 @@ FINAI_KERNEL_INLINE const Quad& QuadOf(const double* p) { return *reinterpret_ca
 
 // The lane loops of the kernel with kQ known (quads when kQ is a multiple of 4, else pairs and one scalar lane) or
 // read at run time (kQ = 0). Each lane's arithmetic is the same either way.
+// The factor cases of a split's two children for one row: when the row reached the node along its path
+// ("hot" before), the child it goes to is kHot (0) and the other kTurnsCold (1); when it did not (cold
+// before), both are kCold (2). Arithmetic rather than branches: the direction is as good as random.
+struct ChildCases {
+  unsigned left, right;
+};
+FINAI_KERNEL_INLINE ChildCases CasesOf(const std::uint16_t* offset, std::size_t previous, unsigned goes_left) {
+  const unsigned before = offset[previous] == 0 ? 1U : 0U;
+  return {2 - before - (before & goes_left), 2 - 2 * before + (before & goes_left)};
+}
+
 template <int kQ>
 struct Lanes {
   static FINAI_KERNEL_INLINE void Mul2(int q, const double* __restrict from, const double* __restrict ratio_a,
@@ -205,11 +216,8 @@ FINAI_KERNEL_INLINE void ContribTreeBody(const GbdtModel& model, const FlatTree&
     const auto node_lanes = static_cast<std::size_t>(s.node_lanes), right_lanes = static_cast<std::size_t>(s.right_lanes);
 #pragma GCC unroll 4
     for (int r = 0; r < kRows; ++r) {
-      const unsigned goes_left = RouteLeft<kRoute>(model, flat, s, row[r]) ? 1U : 0U;
-      const unsigned before = offset[r][previous] == 0 ? 1U : 0U;
-      // Hot before: the row's child is kHot (0), the other kTurnsCold (1); cold before: both kCold (2).
-      const unsigned case_left = 2 - before - (before & goes_left);
-      const unsigned case_right = 2 - 2 * before + (before & goes_left);
+      const auto [case_left, case_right] =
+          CasesOf(offset[r], previous, RouteLeft<kRoute>(model, flat, s, row[r]) ? 1U : 0U);
       offset[r][node + 1] = static_cast<std::uint16_t>(case_left * uq);
       offset[r][right] = static_cast<std::uint16_t>(case_right * uq);
       double* from = slot[r] + node_lanes;
@@ -225,10 +233,8 @@ FINAI_KERNEL_INLINE void ContribTreeBody(const GbdtModel& model, const FlatTree&
     const std::size_t feature = static_cast<std::size_t>(s.feature) * static_cast<std::size_t>(lanes);
 #pragma GCC unroll 4
     for (int r = 0; r < kRows; ++r) {
-      const unsigned goes_left = RouteLeft<kRoute>(model, flat, s, row[r]) ? 1U : 0U;
-      const unsigned before = offset[r][previous] == 0 ? 1U : 0U;
-      const unsigned case_left = 2 - before - (before & goes_left);
-      const unsigned case_right = 2 - 2 * before + (before & goes_left);
+      const auto [case_left, case_right] =
+          CasesOf(offset[r], previous, RouteLeft<kRoute>(model, flat, s, row[r]) ? 1U : 0U);
       double* g = slot[r] + node_lanes;
       Lanes<kQ>::Fused(q, g, f + case_left * uq, f + (3 + case_right) * uq, f + (6 + case_left) * uq,
                        f + (9 + case_right) * uq, row_acc[r] + feature, g);
