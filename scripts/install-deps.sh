@@ -10,7 +10,7 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev time
   # libraries used by the engine
-  libeigen3-dev libboost-math-dev libfmt-dev nlohmann-json3-dev libcli11-dev
+  libeigen3-dev libboost-math-dev libboost-dev libfmt-dev nlohmann-json3-dev libcli11-dev
   libfast-float-dev libxxhash-dev libsqlite3-dev libnlopt-dev
   libglpk-dev                                 # exact LP of the fairness reduction's randomized classifier
   # independent references the tests and benchmarks compare against

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <boost/sort/pdqsort/pdqsort.hpp>
+
 #include <algorithm>
 #include <cmath>
 
@@ -54,8 +56,10 @@ QuantileSummary QuantileSummary::FromWeighted(std::vector<std::pair<double, doub
     value += 0.0;  // -0.0 becomes +0.0, so equal values have one representation whatever the input order
   }
   // Sorting by (value, weight) makes the order in which equal values' weights are added, and therefore
-  // the rounding, independent of the order of the input.
-  std::sort(values.begin(), values.end());
+  // the rounding, independent of the order of the input. (Branch-free pdqsort: about 3x std::sort on
+  // random values, whose comparisons a branch predictor cannot guess; equal elements are identical, so
+  // the result is the same as any other sort's.)
+  boost::sort::pdqsort_branchless(values.begin(), values.end());
   QuantileSummary s;
   s.entries_.reserve(values.size());
   double cumulative = 0;
@@ -77,7 +81,7 @@ QuantileSummary QuantileSummary::FromValues(std::vector<double> values) {
     RequireFiniteValue(value);
     value += 0.0;  // -0.0 becomes +0.0, as in FromWeighted
   }
-  std::sort(values.begin(), values.end());
+  boost::sort::pdqsort_branchless(values.begin(), values.end());  // as in FromWeighted
   QuantileSummary s;
   double cumulative = 0;
   std::size_t i = 0;

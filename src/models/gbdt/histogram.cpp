@@ -122,28 +122,71 @@ std::vector<std::pair<int, int>> FeaturePasses(const TrainingData& data, std::sp
   return passes;
 }
 
-// Adds each row's value to the slot of each of its codes: exact bins take two additions per row and
-// feature, packed low-bit slots one.
-template <typename Slot, typename Value>
-void AddRows(const TrainingData& data, std::span<const std::int32_t> rows, const Value* values, Slot* hist) {
-  // The features' first slots, contiguous: the inner loop reads nothing else of the metadata.
+// The features' first slots, contiguous: the inner loops read nothing else of the metadata.
+std::vector<int> FeatureOffsets(const TrainingData& data) {
   std::vector<int> offsets(static_cast<std::size_t>(data.features));
   for (int f = 0; f < data.features; ++f) offsets[static_cast<std::size_t>(f)] = data.meta[static_cast<std::size_t>(f)].offset;
+  return offsets;
+}
+
+// AddRows for rows first_row, first_row + 1, ..., end_row - 1: read straight, without an index (the root
+// of a tree without row sampling; about 10% faster). Not inlined: in one function with the loop below,
+// GCC 12 kept that loop's pointers on the stack (25% slower).
+template <typename Slot, typename Value>
+[[gnu::noinline]] void AddRowRange(const TrainingData& data, std::int32_t first_row, std::int32_t end_row,
+                                   const Value* values, Slot* hist, const std::vector<std::pair<int, int>>& passes) {
+  const std::vector<int> offsets = FeatureOffsets(data);
   const int* offset = offsets.data();
-  // A child node's rows are scattered over the matrix: fetch a row's codes and value some rows ahead
-  // (the hardware prefetcher only follows regular strides).
-  constexpr std::size_t kPrefetchDistance = 16;
-  const std::size_t count = rows.size();
-  for (const auto& [first, last] : FeaturePasses(data, rows, sizeof(Slot))) {
-    for (std::size_t i = 0; i < count; ++i) {
-      if (i + kPrefetchDistance < count) {
-        const std::int32_t ahead = rows[i + kPrefetchDistance];
-        __builtin_prefetch(data.row(ahead));
-        __builtin_prefetch(&values[static_cast<std::size_t>(ahead)]);
-      }
-      const std::int32_t r = rows[i];
+  for (const auto& [first, last] : passes) {
+    for (std::int32_t r = first_row; r < end_row; ++r) {
       const std::uint8_t* codes = data.row(r);
       const Value value = values[static_cast<std::size_t>(r)];
+      for (int f = first; f < last; ++f) AddTo(hist[offset[f] + codes[f]], value);
+    }
+  }
+}
+
+// Adds each row's value to the slot of each of its codes: exact bins take two additions per row and
+// feature, packed low-bit slots one. (Rows are sorted and distinct.)
+template <typename Slot, typename Value>
+void AddRows(const TrainingData& data, std::span<const std::int32_t> rows, const Value* values, Slot* hist) {
+  if (rows.empty()) return;
+  const std::vector<std::pair<int, int>> passes = FeaturePasses(data, rows, sizeof(Slot));
+  if (static_cast<std::size_t>(rows.back() - rows.front()) + 1 == rows.size()) {
+    AddRowRange(data, rows.front(), rows.back() + 1, values, hist, passes);
+    return;
+  }
+  const std::vector<int> offsets = FeatureOffsets(data);
+  const int* offset = offsets.data();
+  // A child node's rows are scattered over the matrix: fetch a row's codes and value some rows ahead
+  // (the hardware prefetcher only follows regular strides; written out here, as GCC 12 dropped the
+  // prefetches of a lambda). Two rows at a time, feature by feature, give the processor twice the
+  // independent additions to overlap (a slot both rows hit simply gets two additions in turn).
+  constexpr std::size_t kPrefetchDistance = 16;
+  const std::size_t count = rows.size();
+  for (const auto& [first, last] : passes) {
+    std::size_t i = 0;
+    for (; i + 1 < count; i += 2) {
+      if (i + kPrefetchDistance + 1 < count) {
+        const std::int32_t ahead0 = rows[i + kPrefetchDistance];
+        const std::int32_t ahead1 = rows[i + kPrefetchDistance + 1];
+        __builtin_prefetch(data.row(ahead0));
+        __builtin_prefetch(&values[static_cast<std::size_t>(ahead0)]);
+        __builtin_prefetch(data.row(ahead1));
+        __builtin_prefetch(&values[static_cast<std::size_t>(ahead1)]);
+      }
+      const std::uint8_t* codes0 = data.row(rows[i]);
+      const std::uint8_t* codes1 = data.row(rows[i + 1]);
+      const Value value0 = values[static_cast<std::size_t>(rows[i])];
+      const Value value1 = values[static_cast<std::size_t>(rows[i + 1])];
+      for (int f = first; f < last; ++f) {
+        AddTo(hist[offset[f] + codes0[f]], value0);
+        AddTo(hist[offset[f] + codes1[f]], value1);
+      }
+    }
+    if (i < count) {
+      const std::uint8_t* codes = data.row(rows[i]);
+      const Value value = values[static_cast<std::size_t>(rows[i])];
       for (int f = first; f < last; ++f) AddTo(hist[offset[f] + codes[f]], value);
     }
   }

@@ -396,20 +396,10 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
       GrownTree grown = GrowTree(config, std::move(tree_rows), gradients, workspace, ctx);
       Tree tree = ToModelTree(grown, binner, params.learning_rate);
       // Add the tree to the margins of every training and validation row. The grower left the sampled
-      // rows grouped by leaf, so only rows outside the sample walk the tree.
-      // Leaves hold disjoint rows, so they can be done in parallel.
-      std::vector<std::size_t> leaves;
-      for (std::size_t i = 0; i < grown.nodes.size(); ++i) {
-        if (grown.nodes[i].is_leaf()) leaves.push_back(i);
-      }
-      ParallelForDynamic(ctx, 0, static_cast<std::int64_t>(leaves.size()), [&](std::int64_t l) {
-        const std::size_t leaf = leaves[static_cast<std::size_t>(l)];
-        const BinNode& node = grown.nodes[leaf];
-        const double value = tree.nodes[leaf].value;
-        for (std::int64_t i = node.begin; i < node.end; ++i) {
-          margins[static_cast<std::size_t>(grown.rows[static_cast<std::size_t>(i)] * K + k)] += value;
-        }
-      });
+      // rows grouped by leaf (each leaf's in increasing order), so only rows outside the sample walk the tree.
+      std::vector<double> leaf_values(tree.nodes.size());
+      for (std::size_t i = 0; i < tree.nodes.size(); ++i) leaf_values[i] = tree.nodes[i].value;
+      grown.AddLeafValues(leaf_values, n, K, margins.data() + k, ctx);
       if (sampling) {
         std::vector<char> sampled(static_cast<std::size_t>(n), 0);
         for (const std::int32_t r : rows) sampled[static_cast<std::size_t>(r)] = 1;

@@ -36,6 +36,12 @@ struct GrownTree {
 
   // The leaf a row of binned codes falls into.
   int LeafOf(const std::uint8_t* codes, const std::vector<FeatureMeta>& meta) const;
+
+  // Adds leaf_values[leaf] to out[row * stride] for every row of every leaf (out holds num_rows * stride
+  // values; stride and an offset into out select one class of a row-major margin matrix). Rows are
+  // taken in blocks of block_rows, on ctx's threads.
+  void AddLeafValues(const std::vector<double>& leaf_values, std::int64_t num_rows, int stride, double* out,
+                     const Context& ctx, std::int64_t block_rows = 65536) const;
 };
 
 // Histograms the grower reuses from tree to tree (the trainer keeps them): each is allocated once, not
