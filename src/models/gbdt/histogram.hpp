@@ -93,9 +93,12 @@ inline std::int64_t Round(double grad, double hess, const GradScale& scale, std:
   const double u_g = static_cast<double>(bits >> 32) * 0x1.0p-32;
   const double u_h = static_cast<double>(bits & 0xffffffffU) * 0x1.0p-32;
   const double g_up = grad * scale.g + u_g;
-  auto g = static_cast<std::int64_t>(g_up);  // truncated; floor below (std::floor is a libm call on x86-64)
-  g -= static_cast<double>(g) > g_up ? 1 : 0;
-  const auto h = hess > 0 ? std::max<std::int64_t>(1, static_cast<std::int64_t>(hess * scale.h + u_h)) : 0;
+  // Truncated, then floored (std::floor is a libm call on x86-64); selects rather than branches, so that
+  // loops calling this vectorize.
+  auto g = static_cast<std::int64_t>(g_up);
+  g -= static_cast<std::int64_t>(static_cast<double>(g) > g_up);
+  auto h = static_cast<std::int64_t>(hess * scale.h + u_h);  // 0 for a hessian of 0
+  h = h < 1 && hess > 0 ? 1 : h;
   return static_cast<std::int64_t>((static_cast<std::uint64_t>(g) << 32) + static_cast<std::uint64_t>(h));
 }
 }  // namespace low_bit

@@ -16,6 +16,7 @@
 #include "finai/models/gbdt/predict.hpp"
 #include "finai/models/gbdt/train.hpp"
 #include "fairness_objective.hpp"
+#include "log_loss_low_bit.hpp"
 #include "objective.hpp"
 #include "tree_grower.hpp"
 
@@ -369,9 +370,7 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
       const auto stream = static_cast<std::uint64_t>(iter * K + k);  // of the low-bit rounding
       if (low_bit && params.objective == ObjectiveKind::kBinaryLogLoss && !fairness) {
         // Log loss bounds its gradients (|g| <= w, h <= w / 4), so they are rounded as they are computed.
-        QuantizeLowBit(static_cast<std::size_t>(n), [&](std::size_t i) {
-          return LogLossGradient(margins[i], labels[i], weights[i]);
-        }, {max_weight, max_weight / 4}, params.seed, stream, gradients, ctx);
+        LogLossGradientsLowBit(margins, labels, weights, max_weight, params.seed, stream, gradients, ctx);
       } else {
         ComputeGradients(params.objective, K, k, margins, labels, weights, grad, hess, ctx);
         // The constraint adds to the gradient only. Its own second derivative, lambda sigmoid''(f) (...), has
