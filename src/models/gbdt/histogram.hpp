@@ -98,7 +98,7 @@ inline std::int64_t Round(double grad, double hess, const GradScale& scale, std:
   auto g = static_cast<std::int64_t>(g_up);
   g -= static_cast<std::int64_t>(static_cast<double>(g) > g_up);
   auto h = static_cast<std::int64_t>(hess * scale.h + u_h);  // 0 for a hessian of 0
-  h = h < 1 && hess > 0 ? 1 : h;
+  h = (h < 1 && hess > 0) ? 1 : h;
   return static_cast<std::int64_t>((static_cast<std::uint64_t>(g) << 32) + static_cast<std::uint64_t>(h));
 }
 }  // namespace low_bit
