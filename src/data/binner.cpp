@@ -11,6 +11,7 @@
 
 #include "finai/core/check.hpp"
 #include "finai/core/error.hpp"
+#include "finai/core/huge_pages.hpp"
 #include "finai/core/parallel.hpp"
 
 namespace finai {
@@ -56,9 +57,9 @@ BinnedMatrix::BinnedMatrix(std::int64_t num_rows, std::vector<int> num_bins)
   wide_ = std::any_of(num_bins_.begin(), num_bins_.end(), [](int n) { return n > 256; });
   const auto cells = static_cast<std::size_t>(num_rows) * num_bins_.size();
   if (wide_) {
-    codes16_.assign(cells, 0);
+    AssignWithHugePages(codes16_, cells, std::uint16_t{0});
   } else {
-    codes8_.assign(cells, 0);
+    AssignWithHugePages(codes8_, cells, std::uint8_t{0});
   }
 }
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "finai/core/context.hpp"
+#include "finai/core/huge_pages.hpp"
 #include "finai/core/parallel.hpp"
 #include "finai/core/random.hpp"
 #include "training_data.hpp"
@@ -110,7 +111,7 @@ void QuantizeLowBit(std::size_t n, const GradientOf& gradient_of, GradientBounds
                     std::uint64_t stream, RowGradients& out, const Context& ctx) {
   out.scale = low_bit::ScalesFor(n, bounds);
   out.pairs.clear();
-  out.packed.resize(n);
+  if (out.packed.size() != n) AssignWithHugePages(out.packed, n, std::int64_t{0});
   const std::uint64_t key = low_bit::StreamKey(seed, stream);
   ParallelForBlocks(ctx, 0, static_cast<std::int64_t>(n), [&](std::int64_t lo, std::int64_t hi, int) {
     for (auto i = static_cast<std::size_t>(lo); i < static_cast<std::size_t>(hi); ++i) {

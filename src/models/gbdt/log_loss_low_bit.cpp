@@ -2,6 +2,7 @@
 
 #include <bit>
 
+#include "finai/core/huge_pages.hpp"
 #include "finai/core/parallel.hpp"
 #include "objective.hpp"
 
@@ -52,7 +53,7 @@ void LogLossGradientsLowBit(std::span<const double> margins, std::span<const dou
   const std::size_t n = margins.size();
   out.scale = low_bit::ScalesFor(n, {max_weight, max_weight / 4});
   out.pairs.clear();
-  out.packed.resize(n);
+  if (out.packed.size() != n) AssignWithHugePages(out.packed, n, std::int64_t{0});
   const std::uint64_t key = low_bit::StreamKey(seed, stream);
   ParallelForBlocks(ctx, 0, static_cast<std::int64_t>(n), [&](std::int64_t lo, std::int64_t hi, int) {
     LogLossBlock(margins.data(), labels.data(), weights.data(), static_cast<std::size_t>(lo),

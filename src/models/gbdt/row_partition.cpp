@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "finai/core/huge_pages.hpp"
 #include "finai/core/parallel.hpp"
 
 namespace finai::gbdt {
@@ -16,7 +17,7 @@ constexpr std::size_t kMinRowsPerThread = 32768;
 // per thread, and a fresh buffer per node would cost a page fault per 4 KB.
 std::vector<std::int32_t>& ThreadBuffer(std::size_t size) {
   thread_local std::vector<std::int32_t> buffer;
-  if (buffer.size() < size) buffer.resize(size);
+  if (buffer.size() < size) AssignWithHugePages(buffer, size, 0);
   return buffer;
 }
 

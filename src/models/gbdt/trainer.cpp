@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "finai/core/error.hpp"
+#include "finai/core/huge_pages.hpp"
 #include "finai/core/parallel.hpp"
 #include "finai/core/random.hpp"
 #include "finai/data/binner.hpp"
@@ -314,7 +315,8 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
 
   // Boosting.
   model.base_margin = BaseMargin(params.objective, K, labels, weights);
-  std::vector<double> margins(static_cast<std::size_t>(n * K));
+  std::vector<double> margins;
+  AssignWithHugePages(margins, static_cast<std::size_t>(n * K), 0.0);
   for (std::int64_t i = 0; i < n; ++i) {
     for (int k = 0; k < K; ++k) margins[static_cast<std::size_t>(i * K + k)] = model.base_margin[static_cast<std::size_t>(k)];
   }
@@ -387,7 +389,7 @@ TrainResult Train(const Frame& train, const Schema& schema, const TrainOptions& 
       if (sampling) {
         tree_rows.assign(rows.begin(), rows.end());
       } else {  // every row, in order
-        tree_rows.resize(static_cast<std::size_t>(n));
+        if (tree_rows.size() != static_cast<std::size_t>(n)) AssignWithHugePages(tree_rows, static_cast<std::size_t>(n), 0);
         ParallelForBlocks(ctx, 0, n, [&](std::int64_t lo, std::int64_t hi, int) {
           std::iota(tree_rows.begin() + lo, tree_rows.begin() + hi, static_cast<std::int32_t>(lo));
         });

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "finai/core/check.hpp"
+#include "finai/core/huge_pages.hpp"
 #include "finai/core/parallel.hpp"
 
 namespace finai::gbdt {
@@ -14,7 +15,7 @@ void TrainingData::AllocateRows(std::int64_t num_rows, int num_features) {
   features = num_features;
   const auto f = static_cast<std::int64_t>(std::max(num_features, 1));
   stride_ = f <= 64 ? static_cast<std::int64_t>(std::bit_ceil(static_cast<std::uint64_t>(f))) : (f + 63) / 64 * 64;
-  bins_.assign(static_cast<std::size_t>(rows * stride_) + 64, 0);
+  AssignWithHugePages(bins_, static_cast<std::size_t>(rows * stride_) + 64, std::uint8_t{0});
   start_ = (64 - reinterpret_cast<std::uintptr_t>(bins_.data()) % 64) % 64;
 }
 
