@@ -126,6 +126,11 @@ def synthetic(a, env, quiet, prefix):
               f"{o['wall'] / f['wall']:.2f}x, AUC difference {f['auc'] - o['auc']:+.5f}, peak memory "
               f"{f['rss'] / o['rss']:.2f} of theirs, batch predict "
               f"{f['predict_rows_per_second'] / o['predict_rows_per_second']:.2f}x their rows/s")
+        # Each pair ran minutes apart at most: its ratio is less exposed to the host's slow spells than the
+        # medians taken separately, so the spread of the pairs' ratios is shown beside them.
+        pairs = sorted(o_r["train_seconds"] / f_r["train_seconds"] for f_r, o_r in zip(results["finai"], results[lib]))
+        print(f"    training ratio pair by pair: {', '.join(f'{x:.2f}' for x in pairs)} "
+              f"(median {statistics.median(pairs):.2f}x)")
     return med
 
 
