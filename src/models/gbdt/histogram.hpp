@@ -102,6 +102,16 @@ inline std::int64_t Round(double grad, double hess, const GradScale& scale, std:
   h = (h < 1 && hess > 0) ? 1 : h;
   return static_cast<std::int64_t>((static_cast<std::uint64_t>(g) << 32) + static_cast<std::uint64_t>(h));
 }
+
+// Sets out's scales for n rows within `bounds` and makes room for n packed values; returns the key of
+// the random stream (seed, stream). What every low-bit pass does before it rounds row by row.
+inline std::uint64_t Prepare(std::size_t n, GradientBounds bounds, std::uint64_t seed, std::uint64_t stream,
+                             RowGradients& out) {
+  out.scale = ScalesFor(n, bounds);
+  out.pairs.clear();
+  if (out.packed.size() != n) AssignWithHugePages(out.packed, n, std::int64_t{0});
+  return StreamKey(seed, stream);
+}
 }  // namespace low_bit
 
 // Low-bit precision for n rows whose (gradient, hessian) gradient_of(i) returns, within `bounds`: computed
@@ -109,10 +119,7 @@ inline std::int64_t Round(double grad, double hess, const GradScale& scale, std:
 template <typename GradientOf>
 void QuantizeLowBit(std::size_t n, const GradientOf& gradient_of, GradientBounds bounds, std::uint64_t seed,
                     std::uint64_t stream, RowGradients& out, const Context& ctx) {
-  out.scale = low_bit::ScalesFor(n, bounds);
-  out.pairs.clear();
-  if (out.packed.size() != n) AssignWithHugePages(out.packed, n, std::int64_t{0});
-  const std::uint64_t key = low_bit::StreamKey(seed, stream);
+  const std::uint64_t key = low_bit::Prepare(n, bounds, seed, stream, out);
   ParallelForBlocks(ctx, 0, static_cast<std::int64_t>(n), [&](std::int64_t lo, std::int64_t hi, int) {
     for (auto i = static_cast<std::size_t>(lo); i < static_cast<std::size_t>(hi); ++i) {
       const auto [g, h] = gradient_of(i);

@@ -2,7 +2,6 @@
 
 #include <bit>
 
-#include "finai/core/huge_pages.hpp"
 #include "finai/core/parallel.hpp"
 #include "objective.hpp"
 
@@ -38,10 +37,8 @@ __attribute__((target_clones("arch=x86-64-v4", "default")))
 void LogLossBlock(const double* margins, const double* labels, const double* weights, std::size_t lo, std::size_t hi,
                   GradScale scale, std::uint64_t key, std::int64_t* out) {
   for (std::size_t i = lo; i < hi; ++i) {
-    const double p = 1.0 / (1.0 + FastExp(-margins[i]));
-    double pq = p * (1 - p);
-    pq = pq < kMinHessian ? kMinHessian : pq;
-    out[i] = low_bit::Round((p - labels[i]) * weights[i], pq * weights[i], scale, key, i);
+    const auto [g, h] = LogLossFromExp(FastExp(-margins[i]), labels[i], weights[i]);
+    out[i] = low_bit::Round(g, h, scale, key, i);
   }
 }
 
@@ -50,12 +47,8 @@ void LogLossBlock(const double* margins, const double* labels, const double* wei
 void LogLossGradientsLowBit(std::span<const double> margins, std::span<const double> labels,
                             std::span<const double> weights, double max_weight, std::uint64_t seed,
                             std::uint64_t stream, RowGradients& out, const Context& ctx) {
-  const std::size_t n = margins.size();
-  out.scale = low_bit::ScalesFor(n, {max_weight, max_weight / 4});
-  out.pairs.clear();
-  if (out.packed.size() != n) AssignWithHugePages(out.packed, n, std::int64_t{0});
-  const std::uint64_t key = low_bit::StreamKey(seed, stream);
-  ParallelForBlocks(ctx, 0, static_cast<std::int64_t>(n), [&](std::int64_t lo, std::int64_t hi, int) {
+  const std::uint64_t key = low_bit::Prepare(margins.size(), {max_weight, max_weight / 4}, seed, stream, out);
+  ParallelForBlocks(ctx, 0, static_cast<std::int64_t>(margins.size()), [&](std::int64_t lo, std::int64_t hi, int) {
     LogLossBlock(margins.data(), labels.data(), weights.data(), static_cast<std::size_t>(lo),
                  static_cast<std::size_t>(hi), out.scale, key, out.packed.data());
   });

@@ -21,11 +21,16 @@ std::vector<double> BaseMargin(ObjectiveKind kind, int num_classes, std::span<co
 // Hessians are kept away from zero so that leaves of (nearly) pure nodes stay finite.
 inline constexpr double kMinHessian = 1e-16;
 
-// Binary log loss of one row: gradient (p - y) w and hessian p (1 - p) w, p = sigmoid(margin). Their
-// magnitudes never exceed w and w / 4.
-inline std::pair<double, double> LogLossGradient(double margin, double label, double weight) {
-  const double p = 1.0 / (1.0 + std::exp(-margin));
+// Binary log loss of one row: gradient (p - y) w and hessian p (1 - p) w, p = sigmoid(margin) =
+// 1 / (1 + exp_minus_margin). Their magnitudes never exceed w and w / 4. The exponential is an argument
+// so that a vectorized loop can pass its own (log_loss_low_bit.cpp).
+inline std::pair<double, double> LogLossFromExp(double exp_minus_margin, double label, double weight) {
+  const double p = 1.0 / (1.0 + exp_minus_margin);
   return {(p - label) * weight, std::max(p * (1 - p), kMinHessian) * weight};
+}
+
+inline std::pair<double, double> LogLossGradient(double margin, double label, double weight) {
+  return LogLossFromExp(std::exp(-margin), label, weight);
 }
 
 // Gradients and hessians for class k of every row (margins are row-major, rows x num_classes). Rows are
